@@ -50,20 +50,27 @@ public final class Fetcher {
 
   private final HttpClient client;
   private final URI baseOverride;
+  private final Map<Dataset, List<RemoteFile>> filesOverride;
 
   /** A fetcher using the official URLs, or the override from {@value #BASE_URL_PROPERTY} / {@value #BASE_URL_ENV}. */
   public Fetcher() {
-    this(defaultClient(), overrideFrom(System.getProperty(BASE_URL_PROPERTY), System.getenv()));
+    this(defaultClient(), overrideFrom(System.getProperty(BASE_URL_PROPERTY), System.getenv()), Map.of());
   }
 
   /** A fetcher downloading every set from {@code base} (a mirror with the official file names), or the official URLs when null. */
   public Fetcher(URI base) {
-    this(defaultClient(), base);
+    this(defaultClient(), base, Map.of());
   }
 
-  Fetcher(HttpClient client, URI base) {
+  /** Tests: serve their own small files, so they give the files (and checksums) to expect per set. */
+  Fetcher(URI base, Map<Dataset, List<RemoteFile>> filesOverride) {
+    this(defaultClient(), base, filesOverride);
+  }
+
+  private Fetcher(HttpClient client, URI base, Map<Dataset, List<RemoteFile>> filesOverride) {
     this.client = client;
     this.baseOverride = base == null ? null : withTrailingSlash(base);
+    this.filesOverride = Map.copyOf(filesOverride);
   }
 
   static URI overrideFrom(String property, Map<String, String> env) {
@@ -108,11 +115,10 @@ public final class Fetcher {
    * @return the set's folder
    */
   public Path fetch(Dataset dataset, Path root) {
-    return fetch(dataset, dataset.remoteFiles(), root);
+    return fetch(dataset, filesOverride.getOrDefault(dataset, dataset.remoteFiles()), root);
   }
 
-  /** As {@link #fetch(Dataset, Path)}, with the files and checksums given (tests serve their own small archives). */
-  Path fetch(Dataset dataset, List<RemoteFile> files, Path root) {
+  private Path fetch(Dataset dataset, List<RemoteFile> files, Path root) {
     root = root.toAbsolutePath().normalize();
     Path target = root.resolve(dataset.folderName());
     if (Files.isDirectory(target)) {
