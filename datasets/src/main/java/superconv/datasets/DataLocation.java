@@ -111,7 +111,19 @@ public record DataLocation(Path root, List<Path> sharedRoots) {
    * @param downloadBase where the official files come from (the fetcher's base URL for this set)
    */
   public String missingMessage(Dataset dataset, java.net.URI downloadBase) {
-    StringBuilder message = new StringBuilder(dataset.id()).append(" not found: looked in ");
+    return missingMessage(dataset, downloadBase, null);
+  }
+
+  /**
+   * As {@link #missingMessage(Dataset, java.net.URI)}, with a note on why it was not fetched, e.g. {@code "offline"},
+   * placed right after "not found".
+   */
+  public String missingMessage(Dataset dataset, java.net.URI downloadBase, String whyNotFetched) {
+    StringBuilder message = new StringBuilder(dataset.id()).append(" not found");
+    if (whyNotFetched != null) {
+      message.append(" (").append(whyNotFetched).append(")");
+    }
+    message.append(": looked in ");
     message.append(candidates(dataset).stream().map(folder -> {
       if (!Files.isDirectory(folder)) {
         return folder.toString();

@@ -1,5 +1,6 @@
 package superconv.datasets;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,15 +35,15 @@ public final class Datasets {
     if (found.isPresent()) {
       return found.get();
     }
-    String missing = location.missingMessage(dataset, fetcher.downloadBase(dataset));
+    URI base = fetcher.downloadBase(dataset);
     if (policy == FetchPolicy.OFFLINE) {
-      throw new DatasetException(missing + " (offline: not downloading)");
+      throw new DatasetException(location.missingMessage(dataset, base, "offline, so not downloaded"));
     }
     LOG.info("{} not found locally; fetching it into {}", dataset.id(), location.folder(dataset));
     try {
       return fetcher.fetch(dataset, location.root());
     } catch (DatasetException e) {
-      throw new DatasetException(missing + ". The download failed: " + e.getMessage(), e);
+      throw new DatasetException(location.missingMessage(dataset, base, "download failed: " + e.getMessage()), e);
     }
   }
 

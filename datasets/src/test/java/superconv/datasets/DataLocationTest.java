@@ -65,9 +65,9 @@ class DataLocationTest {
     DataLocation location = DataLocation.only(dir);
     assertThatThrownBy(() -> Datasets.locate(Dataset.CIFAR100, location, FetchPolicy.OFFLINE, new Fetcher()))
         .isInstanceOf(DatasetException.class)
-        .hasMessageStartingWith("cifar100 not found: looked in " + dir.resolve("cifar-100-binary"))
+        .hasMessageStartingWith("cifar100 not found (offline, so not downloaded): looked in " + dir.resolve("cifar-100-binary"))
         .hasMessageContaining("Put train.bin, test.bin in")
-        .hasMessageEndingWith("(offline: not downloading)");
+        .hasMessageEndingWith("or run: superconv data fetch cifar100 --data-dir " + dir);
     assertThat(dir).isEmptyDirectory();
   }
 
