@@ -335,7 +335,20 @@ public final class Fetcher {
     }
   }
 
-  private static String describe(IOException e) {
-    return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+  /** An I/O failure in words: its message, else the innermost cause's, named by class where there is no message. */
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof java.nio.channels.UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
+      return "host not found (no network?)";
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return root.getClass().getSimpleName();
   }
 }
