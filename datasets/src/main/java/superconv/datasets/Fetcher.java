@@ -47,6 +47,8 @@ public final class Fetcher {
   private static final Logger LOG = LogManager.getLogger(Fetcher.class);
   private static final int BUFFER_BYTES = 1 << 20;
   private static final long PROGRESS_STEP_BYTES = 32L << 20;
+  /** How long to wait for a response to start; the body of a large file may take as long as it needs. */
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
 
   private final HttpClient client;
   private final URI baseOverride;
@@ -203,7 +205,8 @@ public final class Fetcher {
     LOG.info("Downloading {}", url);
     HttpResponse<InputStream> response;
     try {
-      response = client.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = client.send(HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new DatasetException("cannot download " + url + ": " + describe(e), e);
     } catch (InterruptedException e) {
