@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +90,7 @@ public final class Fetcher {
             + ") must be http or https");
       }
       return uri;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new DatasetException("download base URL '" + value + "' (" + BASE_URL_PROPERTY + " / " + BASE_URL_ENV
           + ") is not a URL: " + e.getMessage(), e);
     }
@@ -344,7 +347,7 @@ public final class Fetcher {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    if (root instanceof java.nio.channels.UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
+    if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
       return "host not found (no network?)";
     }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
