@@ -80,7 +80,17 @@ public abstract class FedRateOptimizer extends Optimizer {
    * order) only for optimizers that need it, else null. Returns the train op.
    */
   public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, List<Output<?>> nextGradients, String opName) {
-    List<Op> gate = new ArrayList<>();
+    return applyGradients(gradsAndVars, nextGradients, List.of(), opName);
+  }
+
+  /**
+   * As {@link #applyGradients(List, List, String)}, and no assignment runs before the ops {@code before} either:
+   * pass the loss (and the next batch's loss) so that a loss fetched in the same run as the train op is always the
+   * loss before the update, even where no gradient needs the loss op itself.
+   */
+  public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, List<Output<?>> nextGradients,
+      List<? extends Op> before, String opName) {
+    List<Op> gate = new ArrayList<>(before);
     for (GradAndVar<? extends TType> pair : gradsAndVars) {
       gate.add(pair.getGradient());
     }
