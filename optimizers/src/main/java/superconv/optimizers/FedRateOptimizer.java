@@ -76,6 +76,17 @@ public abstract class FedRateOptimizer extends Optimizer {
   }
 
   /**
+   * Refused: the framework's version differentiates every {@code VariableV2} of the graph, which would reach
+   * batch-norm statistics and the resident data set. Compute gradients for an explicit variable list with
+   * {@link Optimizers#gradients} (or let {@link OptimizerSpec#build} do it) and call {@link #applyGradients}.
+   */
+  @Override
+  public <T extends TType> List<GradAndVar<?>> computeGradients(Operand<?> loss) {
+    throw new UnsupportedOperationException(name + ": gradients over every variable of the graph are refused; "
+        + "use Optimizers.gradients(tf, loss, variables) for an explicit variable list and applyGradients, or OptimizerSpec.build");
+  }
+
+  /**
    * Builds the update of {@code gradsAndVars} (g, theta pairs); {@code nextGradients} (g' on the next batch, same
    * order) only for optimizers that need it, else null. Returns the train op.
    */
