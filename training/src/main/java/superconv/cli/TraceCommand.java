@@ -65,7 +65,7 @@ final class TraceCommand implements Callable<Integer> {
   }
 
   @Option(names = "--start", paramLabel = "X,Y", split = ",",
-      description = "Start point for --function (default: rosenbrock -1.2,1; beale 1,1; quadratic -4,1).")
+      description = "Start point for --function (default: rosenbrock -1.2,1; beale 1,1.5; quadratic -4,1).")
   double[] start;
 
   @Option(names = "--batch", paramLabel = "B", description = "Rows per batch for --data (divides the row count).")
@@ -145,7 +145,7 @@ final class TraceCommand implements Callable<Integer> {
     }
     double[] from = start != null ? start : switch (kind) {
       case ROSENBROCK -> new double[] {-1.2, 1};
-      case BEALE -> new double[] {1, 1};
+      case BEALE -> new double[] {1, 1.5};
       case QUADRATIC -> new double[] {-4, 1};
     };
     return new TraceProblem.Function(kind, from);
