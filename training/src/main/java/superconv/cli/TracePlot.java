@@ -43,7 +43,9 @@ final class TracePlot {
         x[i] = rows.get(i).step();
         loss[i] = rows.get(i).loss();
       }
-      LineChart.of("batch loss: " + optimizer, "step", "loss").logScale().with("loss", x, loss).writePng(file, 900, 500);
+      double[][] shown = ScheduleCommand.envelope(x, loss, 2000);
+      LineChart.of("batch loss: " + optimizer, "step", "loss").logScale().with("loss", shown[0], shown[1])
+          .writePng(file, 900, 500);
     }
   }
 
