@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +41,8 @@ import superconv.optimizers.TraceProblem;
           + " --function rosenbrock --start -1.2,1 --steps 500 --plot path.png"
     })
 final class TraceCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LogManager.getLogger(TraceCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -103,7 +107,11 @@ final class TraceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    long started = System.nanoTime();
     List<Trace.Row> rows = Trace.run(traceProblem, optimizerSpec, feed, steps, dtype);
+    LOG.info("trace: {} steps of {} on {} ({}) in {} s", steps, optimizerSpec.type(),
+        problem.data != null ? problem.data : problem.function.name().toLowerCase(Locale.ROOT),
+        dtype.name().toLowerCase(Locale.ROOT), String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e9));
 
     int d = traceProblem.dimensions();
     if (csv != null) {
