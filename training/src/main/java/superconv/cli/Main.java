@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       DataCommand.class,
+      ScheduleCommand.class,
+      TraceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
