@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       DataCommand.class,
+      GraphCommand.class,
+      PredictCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
