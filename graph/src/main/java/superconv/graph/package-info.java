@@ -35,7 +35,8 @@
  *   <li>{@code trainableVariables()}: conv kernels ({@code [k, k, in, out]}), BN gamma/beta, head kernel
  *       ({@code [in, classes]}) and bias, float32 — ResNet18 has exactly 11,173,962 trainable scalars for 10 classes.
  *   <li>{@code stateVariables()}: BN moving mean / variance (PyTorch semantics: momentum 0.1, unbiased variance).
- *   <li>Resident data ({@code input/data/*}): uint8 images and int32 labels; never in checkpoints or exports.
+ *   <li>Resident data ({@code input/data/*}): the uint8 images packed four bytes to an int32 word (GPU GatherV2 has
+ *       no uint8 kernel; int32 keeps the gather on the device) and int32 labels; never in checkpoints or exports.
  * </ul>
  *
  * <h2>Checkpoints, exports, TensorBoard</h2>
