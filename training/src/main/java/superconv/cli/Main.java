@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       ScheduleCommand.class,
       TraceCommand.class,
+      GraphCommand.class,
+      PredictCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
