@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TraceCommand.class,
       GraphCommand.class,
       PredictCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
