@@ -54,6 +54,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Intra- and inter-op threads (default: ${DEFAULT-VALUE} = TensorFlow's choice, all cores).")
   int threads;
 
+  @Option(names = "--inter-op-threads", paramLabel = "T",
+      description = "Ops run side by side (default: as --threads).")
+  Integer interOpThreads;
+
   @Option(names = "--optimizer", paramLabel = "TABLE", defaultValue = "{ type = \"sgd\" }",
       description = "The optimizer as an inline TOML table (default: ${DEFAULT-VALUE}); optimizers with a fed rate"
           + " get a constant 0.01.")
@@ -79,6 +83,9 @@ final class BenchCommand implements Callable<Integer> {
           + Bench.MEMORY_FIRST + " (use a small --width).")
   boolean memoryCheck;
 
+  @Option(names = "--profile", description = "Trace one more step and print the time per op type, largest first.")
+  boolean profile;
+
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
@@ -90,12 +97,9 @@ final class BenchCommand implements Callable<Integer> {
     Bench.Spec benchSpec;
     try {
       benchSpec = new Bench.Spec(Network.parse(network), width, batch, steps, warmup,
-          SessionOptions.threads(threads).withXla(xla),
+          new SessionOptions(threads, interOpThreads == null ? threads : interOpThreads, xla),
           ScheduleCommand.inlineTable(spec, "--optimizer", optimizer), device, synthetic, dataFormat, memoryCheck,
-          Bench.CIFAR_TRAIN);
-      if (threads < 0) {
-        throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-      }
+          profile, Bench.CIFAR_TRAIN);
       superconv.optimizers.Optimizers.fromTable(benchSpec.optimizer());
       Bench.deviceName(device);
     } catch (IllegalArgumentException e) {
@@ -120,6 +124,12 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "memory check  %.0f MiB after %d steps, %.0f MiB after %d: %+.2f%%%n",
             r.rssAfterFirstMiB(), Bench.MEMORY_FIRST, r.rssAfterLastMiB(), 10 * Bench.MEMORY_FIRST,
             100 * r.rssGrowth());
+      }
+      if (profile) {
+        out.printf("%-32s %6s %10s%n", "op (traced step)", "nodes", "ms");
+        for (Bench.OpTime t : r.profile()) {
+          out.printf(Locale.ROOT, "%-32s %6d %10.2f%n", t.op(), t.nodes(), t.ms());
+        }
       }
       if (json) {
         out.println(Json.line(row(r, threads)));

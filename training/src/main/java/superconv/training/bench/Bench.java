@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +21,10 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
+import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -68,7 +74,7 @@ public final class Bench {
    */
   public record Spec(Network network, int width, int batch, int steps, int warmup, SessionOptions session,
       Map<String, Object> optimizer, String device, boolean synthetic, DataFormat dataFormat, boolean memoryCheck,
-      int trainImages) {
+      boolean profile, int trainImages) {
     public Spec {
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(session, "session");
@@ -104,13 +110,16 @@ public final class Bench {
   public record Measurement(String network, int width, int batch, String device, int threads, int steps,
       String optimizer, boolean synthetic, double msPerStepMedian, double msPerStepMin, double imagesPerS,
       double pipelineMs, double pipelineShare, double graphBuildMs, double sessionStartMs, double firstStepMs,
-      double peakRssMiB, double rssAfterFirstMiB, double rssAfterLastMiB, String tensorflow) {
+      double peakRssMiB, double rssAfterFirstMiB, double rssAfterLastMiB, String tensorflow, List<OpTime> profile) {
 
     /** Growth of resident memory from the first to the second reading, as a fraction (NaN without a check). */
     public double rssGrowth() {
       return rssAfterFirstMiB > 0 ? rssAfterLastMiB / rssAfterFirstMiB - 1 : Double.NaN;
     }
   }
+
+  /** Time spent in one kind of op during a traced step (summed over its nodes, which may run side by side). */
+  public record OpTime(String op, int nodes, double ms) {}
 
   private Bench() {}
 
@@ -182,7 +191,7 @@ public final class Bench {
             spec.session().intraOpThreads(), spec.steps(), optimizer.type(), spec.synthetic(), median,
             Arrays.stream(times).min().orElseThrow(), spec.batch() * 1000.0 / median, pipelineMs,
             pipelineMs / median, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), memoryMiB("VmHWM"), rssFirst, rssLast,
-            TensorFlow.version());
+            TensorFlow.version(), spec.profile() ? step.profile(session, spec.warmup() + spec.steps()) : List.of());
       }
     }
   }
@@ -290,6 +299,45 @@ public final class Bench {
           }
         }
       }
+    }
+
+    /** Traces step {@code i} and sums the time of its ops by op type, largest first. */
+    List<OpTime> profile(Session session, long i) {
+      RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+      Map<String, double[]> byOp = new HashMap<>();
+      try (TFloat32 rateTensor = TFloat32.scalarOf((float) schedule.rate(i));
+          TFloat32 momentumTensor = momentum == null ? null
+              : TFloat32.scalarOf((float) schedule.momentum(i).orElseThrow());
+          TrainingGraph.StepFeed feed = model == null ? null : model.feed(i / stepsPerEpoch, i % stepsPerEpoch)) {
+        Session.Runner runner = session.runner().setOptions(trace);
+        if (feed != null) {
+          feed.apply(runner);
+        }
+        runner.feed(rate, rateTensor);
+        if (momentum != null) {
+          runner.feed(momentum, momentumTensor);
+        }
+        runner.addTarget(trainStep.phaseForEpoch(i / stepsPerEpoch).trainOp());
+        batchNormUpdates.forEach(runner::addTarget);
+        try (Result result = runner.fetch(loss).runAndFetchMetadata()) {
+          RunMetadata metadata = result.getMetadata().orElseThrow();
+          for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+            for (NodeExecStats node : device.getNodeStatsList()) {
+              String label = node.getTimelineLabel();
+              int eq = label.indexOf(" = ");
+              int paren = label.indexOf('(', eq + 3);
+              String op = eq < 0 || paren < 0 ? node.getNodeName() : label.substring(eq + 3, paren);
+              double[] sum = byOp.computeIfAbsent(op, k -> new double[2]);
+              sum[0]++;
+              sum[1] += node.getAllEndRelMicros() / 1000.0;
+            }
+          }
+        }
+      }
+      List<OpTime> times = new ArrayList<>();
+      byOp.forEach((op, sum) -> times.add(new OpTime(op, (int) sum[0], sum[1])));
+      times.sort(Comparator.comparingDouble(OpTime::ms).reversed());
+      return times;
     }
 
     /** Only the ops that produce step {@code i}'s batch (and next batch), nothing copied back. */
