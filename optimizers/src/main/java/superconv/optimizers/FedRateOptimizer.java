@@ -228,6 +228,18 @@ public abstract class FedRateOptimizer extends Optimizer {
     return ops.withControlDependencies(assigns).noOp();
   }
 
+  /**
+   * Ops that run only after all gradients of the step and the given values exist: for an update applied in place by a
+   * fused kernel (ApplyGradientDescent), which reads and writes the variable in one op and so gets the same gating as
+   * {@link #commit}.
+   */
+  protected Ops afterGradients(List<? extends Op> values) {
+    List<Op> ready = new ArrayList<>();
+    ready.add(gradientsReady);
+    ready.addAll(values);
+    return ops.withControlDependencies(ready);
+  }
+
   private static <T extends TType> Op assign(Ops after, Assignment<T> a) {
     return after.assign(a.target(), a.value());
   }

@@ -55,9 +55,11 @@ public final class SgdOptimizer extends FedRateOptimizer {
       updates.add(new Assignment<>(buffer, newBuffer));
       step = nesterov ? ops.math.add(d, ops.math.mul(mu, newBuffer)) : newBuffer;
     }
-    Operand<T> delta = ops.math.mul(ops.math.neg(learningRate(type)), step);
-    recordUpdate(delta);
-    updates.add(new Assignment<>(variable, ops.math.add(variable, delta)));
-    return commit(updates);
+    // Delta only feeds the update-norm diagnostic and is computed when that is fetched; it depends on the step's
+    // value, never on theta after the update.
+    recordUpdate(ops.math.mul(ops.math.neg(learningRate(type)), step));
+    // theta <- theta - lr * step in place: one fused kernel instead of Mul, Add and an Assign of a fresh tensor.
+    Op theta = afterGradients(List.of(step)).train.applyGradientDescent(variable, learningRate(type), step);
+    return updates.isEmpty() ? theta : ops.withControlDependencies(List.of(theta, commit(updates))).noOp();
   }
 }
