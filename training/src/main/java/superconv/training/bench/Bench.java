@@ -127,12 +127,13 @@ public final class Bench {
     OptimizerSpec optimizer = Optimizers.fromTable(spec.optimizer());
     String device = deviceName(spec.device());
     ModelSpec model = new ModelSpec(spec.network(), 10, spec.width(), CIFAR, spec.dataFormat(), 1L);
-    ImageSet train = randomImages("bench-train", spec.trainImages(), 1);
-    ImageSet test = randomImages("bench-test", Math.min(CIFAR_TEST, spec.trainImages()), 2);
-    TrainingGraphSpec graphSpec = TrainingGraphSpec.of(model, train, test, spec.batch())
+    // The synthetic step has no data set: its one batch is made in the graph.
+    ImageSet train = spec.synthetic() ? null : randomImages("bench-train", spec.trainImages(), 1);
+    ImageSet test = spec.synthetic() ? null : randomImages("bench-test", Math.min(CIFAR_TEST, spec.trainImages()), 2);
+    TrainingGraphSpec graphSpec = spec.synthetic() ? null : TrainingGraphSpec.of(model, train, test, spec.batch())
         .withStandardProtocol(ChannelStats.of(train))
         .withNextBatch(optimizer.needsNextBatch());
-    RunLength length = new RunLength(1_000_000, graphSpec.stepsPerEpoch());
+    RunLength length = new RunLength(1_000_000, spec.trainImages() / spec.batch());
     Schedule schedule = Optimizers.schedule(optimizer, optimizer.usesRate() && optimizer.schedule(length).isEmpty()
         ? Map.of("type", "constant", "lr", RATE) : null, length);
 
