@@ -138,6 +138,6 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
 
   @Override
   protected List<Op> afterUpdates(List<Op> updates) {
-    return List.of(ops.withControlDependencies(updates).assignAdd(steps, ops.constant(1.0)));
+    return List.of(ops.withControlDependencies(updates).assignAdd(steps, unlessSkipped(ops.constant(1.0), ops.constant(0.0))));
   }
 }

@@ -76,6 +76,6 @@ public final class AdamOptimizer extends FedRateOptimizer {
 
   @Override
   protected List<Op> afterUpdates(List<Op> updates) {
-    return List.of(ops.withControlDependencies(updates).assign(steps, t));
+    return List.of(ops.withControlDependencies(updates).assign(steps, unlessSkipped(t, steps)));
   }
 }

@@ -12,6 +12,7 @@ import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -48,6 +49,8 @@ public abstract class FedRateOptimizer extends Optimizer {
   private Operand<TFloat64> updateNorm;
   private Operand<TFloat64> rateNorm;
   private Operand<TFloat64> rateMean;
+  /** When set (loss scaling), every state change of the step happens only where this is true. */
+  private Operand<TBool> applyIf;
 
   /**
    * @param tf the caller's ops (its device scope is kept)
@@ -141,6 +144,19 @@ public abstract class FedRateOptimizer extends Optimizer {
     }
   }
 
+  /**
+   * Makes the whole step conditional: where {@code condition} is false (a loss-scaled step whose gradients
+   * overflowed) every assignment keeps the old value, so the step is skipped exactly. Call before applyGradients.
+   */
+  void applyOnlyIf(Operand<TBool> condition) {
+    this.applyIf = condition;
+  }
+
+  /** {@code value}, or {@code old} where the step is skipped (see {@link #applyOnlyIf}). */
+  protected <T extends TType> Operand<T> unlessSkipped(Operand<T> value, Operand<T> old) {
+    return applyIf == null ? value : ops.select(applyIf, value, old);
+  }
+
   /** Creates the per-variable state of {@code variable} with {@link #slot}. */
   protected abstract <T extends TType> void createSlotsFor(Output<T> variable);
 
@@ -217,6 +233,11 @@ public abstract class FedRateOptimizer extends Optimizer {
   protected Op commit(List<Assignment<?>> assignments) {
     List<Op> ready = new ArrayList<>();
     ready.add(gradientsReady);
+    List<Assignment<?>> kept = new ArrayList<>();
+    for (Assignment<?> a : assignments) {
+      kept.add(kept(a));
+    }
+    assignments = kept;
     for (Assignment<?> a : assignments) {
       ready.add(a.value());
     }
@@ -238,6 +259,10 @@ public abstract class FedRateOptimizer extends Optimizer {
     ready.add(gradientsReady);
     ready.addAll(values);
     return ops.withControlDependencies(ready);
+  }
+
+  private <T extends TType> Assignment<T> kept(Assignment<T> a) {
+    return new Assignment<>(a.target(), unlessSkipped(a.value(), a.target()));
   }
 
   private static <T extends TType> Op assign(Ops after, Assignment<T> a) {

@@ -49,6 +49,15 @@ public sealed interface OptimizerSpec
    * @param learningRate the scalar placeholder fed with the schedule's rate every step (any floating type)
    * @param momentum a scalar placeholder fed with the schedule's momentum when it cycles one, else null
    */
+  default <T extends TFloating> TrainStep build(Ops tf, List<Variable<T>> variables, Operand<T> loss,
+      Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
+    return build(tf, variables, loss, nextLoss, learningRate, momentum, null);
+  }
+
+  /**
+   * As {@link #build(Ops, List, Operand, Operand, Operand, Operand)}, with dynamic loss scaling when
+   * {@code lossScale} is not null (float16 compute): the scale and its counter are state variables of the step.
+   */
   <T extends TFloating> TrainStep build(Ops tf, List<Variable<T>> variables, Operand<T> loss, Operand<T> nextLoss,
-      Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum);
+      Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum, LossScale lossScale);
 }

@@ -13,6 +13,9 @@ import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -221,8 +224,9 @@ public final class Optimizers {
 
     @Override
     default <T extends TFloating> TrainStep build(Ops tf, List<Variable<T>> variables, Operand<T> loss,
-        Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
-      Gradients g = Gradients.of(tf, this, variables, loss, nextLoss);
+        Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum,
+        LossScale lossScale) {
+      Gradients g = Gradients.of(tf, this, variables, loss, nextLoss, lossScale);
       TrainStep.Phase phase = phase(this, tf, "optimizer", 0, g, learningRate, momentum);
       return new TrainStep(List.of(phase), g.state);
     }
@@ -230,23 +234,29 @@ public final class Optimizers {
 
   /** The gradients of one step, shared by all phases. */
   private record Gradients(List<GradAndVar<? extends TType>> pairs, List<Output<?>> next, List<Op> losses,
-      List<Variable<?>> state) {
+      List<Variable<?>> state, Scaling scaling) {
     static <T extends TFloating> Gradients of(Ops tf, OptimizerSpec spec, List<Variable<T>> variables, Operand<T> loss,
-        Operand<T> nextLoss) {
+        Operand<T> nextLoss, LossScale lossScale) {
       if (variables.isEmpty()) {
         throw new IllegalArgumentException("no trainable variables to optimize");
       }
       if (spec.needsNextBatch() && nextLoss == null) {
         throw new IllegalArgumentException(spec.type() + " needs the loss of the next batch (nextLoss)");
       }
-      List<Output<?>> grads = gradients(tf, loss, variables);
+      Scaling scaling = lossScale == null ? null : new Scaling(tf.withSubScope("loss_scale"), lossScale);
+      List<Output<?>> grads = scaling == null ? gradients(tf, loss, variables) : scaling.gradients(loss, variables);
       List<GradAndVar<? extends TType>> pairs = new ArrayList<>();
       for (int i = 0; i < variables.size(); i++) {
         pairs.add(pair(grads.get(i), variables.get(i).asOutput()));
       }
-      List<Output<?>> next = spec.needsNextBatch() ? gradients(tf, nextLoss, variables) : null;
+      List<Output<?>> next = !spec.needsNextBatch() ? null
+          : scaling == null ? gradients(tf, nextLoss, variables) : scaling.gradients(nextLoss, variables);
       List<Op> losses = spec.needsNextBatch() ? List.of(loss, nextLoss) : List.of(loss);
-      return new Gradients(pairs, next, losses, new ArrayList<>());
+      List<Variable<?>> state = new ArrayList<>();
+      if (scaling != null) {
+        state.addAll(List.of(scaling.scale, scaling.goodSteps));
+      }
+      return new Gradients(pairs, next, losses, state, scaling);
     }
 
     @SuppressWarnings("unchecked")
@@ -255,10 +265,83 @@ public final class Optimizers {
     }
   }
 
+  /**
+   * Dynamic loss scaling (see {@link LossScale}): gradients of {@code loss * scale} divided by the scale, whether
+   * all of them are finite, and the scale's update after the step.
+   */
+  private static final class Scaling {
+    private final Ops tf;
+    private final LossScale config;
+    final Variable<TFloat32> scale;
+    final Variable<TFloat64> goodSteps;
+    private final List<Operand<TBool>> finiteParts = new ArrayList<>();
+    private Operand<TBool> finite;
+
+    Scaling(Ops tf, LossScale config) {
+      this.tf = tf;
+      this.config = config;
+      Ops init = tf.withInitScope();
+      scale = init.withName("scale").variable(init.constant((float) config.initial()));
+      goodSteps = init.withName("good_steps").variable(init.constant(0.0));
+    }
+
+    <T extends TFloating> List<Output<?>> gradients(Operand<T> loss, List<Variable<T>> variables) {
+      Operand<T> scaled = tf.math.mul(loss, tf.dtypes.cast(scale, loss.type()));
+      List<Output<?>> out = new ArrayList<>();
+      for (Output<?> g : Optimizers.gradients(tf, scaled, variables)) {
+        Output<?> unscaled = unscale(g);
+        finiteParts.add(tf.reduceAll(tf.math.isFinite(asFloating(unscaled)), tf.constant(new int[] {0})));
+        out.add(unscaled);
+      }
+      return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <G extends TType> Output<G> unscale(Output<G> g) {
+      Operand<TFloating> value = (Operand<TFloating>) (Operand<?>) g;
+      return (Output<G>) (Output<?>) tf.math.div(value, tf.dtypes.cast(scale, value.type())).asOutput();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloating> asFloating(Output<?> g) {
+      return (Operand<TFloating>) (Operand<?>) g;
+    }
+
+    /** True when every gradient of the step (and of the next batch) is finite. */
+    Operand<TBool> finite() {
+      if (finite == null) {
+        finite = tf.withName("all_finite").reduceAll(tf.stack(finiteParts), tf.constant(0));
+      }
+      return finite;
+    }
+
+    /** After {@code step}: grow the scale after enough finite steps, halve it (and restart counting) on overflow. */
+    Op update(Op step) {
+      Ops after = tf.withControlDependencies(List.of(step));
+      Operand<TFloat64> counted = after.math.add(goodSteps, after.constant(1.0));
+      Operand<TBool> grow = after.math.greaterEqual(counted, after.constant((double) config.growthInterval()));
+      Operand<TFloat32> factor = after.constant((float) config.factor());
+      Operand<TFloat32> newScale = after.select(finite(),
+          after.select(grow, after.math.mul(scale, factor), scale),
+          after.math.maximum(after.math.div(scale, factor), after.constant(1f)));
+      Operand<TFloat64> newCount = after.select(finite(), after.select(grow, after.constant(0.0), counted),
+          after.constant(0.0));
+      return after.withName("update").withControlDependencies(List.of(
+          after.assign(scale, newScale), after.assign(goodSteps, newCount))).noOp();
+    }
+  }
+
   private static TrainStep.Phase phase(Single spec, Ops tf, String name, long startEpoch, Gradients g,
       Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
     FedRateOptimizer optimizer = spec.create(tf, name, learningRate, spec.acceptsMomentum() ? momentum : null);
+    if (g.scaling() != null) {
+      optimizer.applyOnlyIf(g.scaling().finite());
+    }
     Op op = optimizer.applyGradients(g.pairs(), spec.needsNextBatch() ? g.next() : null, g.losses(), "train");
+    if (g.scaling() != null) {
+      op = tf.withSubScope(name).withName("train_and_rescale").withControlDependencies(List.of(op, g.scaling().update(op)))
+          .noOp();
+    }
     g.state().addAll(optimizer.stateVariables());
     return new TrainStep.Phase(startEpoch, spec.type(), op, optimizer.updateNorm(), optimizer.rateNorm(),
         optimizer.rateMean());
@@ -520,8 +603,9 @@ public final class Optimizers {
 
     @Override
     public <T extends TFloating> TrainStep build(Ops tf, List<Variable<T>> variables, Operand<T> loss,
-        Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
-      Gradients g = Gradients.of(tf, this, variables, loss, nextLoss);
+        Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum,
+        LossScale lossScale) {
+      Gradients g = Gradients.of(tf, this, variables, loss, nextLoss, lossScale);
       List<TrainStep.Phase> built = new ArrayList<>();
       for (int i = 0; i < phases.size(); i++) {
         Phase p = phases.get(i);

@@ -59,7 +59,8 @@ public final class SgdOptimizer extends FedRateOptimizer {
     // value, never on theta after the update.
     recordUpdate(ops.math.mul(ops.math.neg(learningRate(type)), step));
     // theta <- theta - lr * step in place: one fused kernel instead of Mul, Add and an Assign of a fresh tensor.
-    Op theta = afterGradients(List.of(step)).train.applyGradientDescent(variable, learningRate(type), step);
+    Operand<T> applied = unlessSkipped(step, ops.zerosLike(step));
+    Op theta = afterGradients(List.of(applied)).train.applyGradientDescent(variable, learningRate(type), applied);
     return updates.isEmpty() ? theta : ops.withControlDependencies(List.of(theta, commit(updates))).noOp();
   }
 }
