@@ -9,7 +9,7 @@ import java.util.Objects;
  * activation layout and the seed of its initial weights.
  */
 public record ModelSpec(
-    Network network, int classes, int width, ImageShape input, DataFormat dataFormat, long seed) {
+    Network network, int classes, int width, ImageShape input, DataFormat dataFormat, long seed, Precision precision) {
 
   /** The reference base width of kuangliu/pytorch-cifar. */
   public static final int REFERENCE_WIDTH = 64;
@@ -18,8 +18,14 @@ public record ModelSpec(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(dataFormat, "dataFormat");
+    Objects.requireNonNull(precision, "precision");
     checkArgument(classes >= 2, "classes must be at least 2, got %s", classes);
     checkArgument(width >= 1, "width must be at least 1, got %s", width);
+  }
+
+  /** A float32 network. */
+  public ModelSpec(Network network, int classes, int width, ImageShape input, DataFormat dataFormat, long seed) {
+    this(network, classes, width, input, dataFormat, seed, Precision.FLOAT32);
   }
 
   /** A spec with NHWC layout and seed 0. */
@@ -28,10 +34,15 @@ public record ModelSpec(
   }
 
   public ModelSpec withSeed(long newSeed) {
-    return new ModelSpec(network, classes, width, input, dataFormat, newSeed);
+    return new ModelSpec(network, classes, width, input, dataFormat, newSeed, precision);
   }
 
   public ModelSpec withDataFormat(DataFormat newFormat) {
-    return new ModelSpec(network, classes, width, input, newFormat, seed);
+    return new ModelSpec(network, classes, width, input, newFormat, seed, precision);
+  }
+
+  /** Activations in {@code compute} precision, weights float32 (see {@link Precision}). */
+  public ModelSpec withPrecision(Precision compute) {
+    return new ModelSpec(network, classes, width, input, dataFormat, seed, compute);
   }
 }

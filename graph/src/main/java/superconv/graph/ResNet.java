@@ -230,12 +230,18 @@ public final class ResNet<T extends TFloating> {
 
   /**
    * Builds a tower from NHWC {@code images} (already normalized) to logits, with its ops under the name scope
-   * {@code name}.
+   * {@code name}. A float32 network with a mixed {@link ModelSpec#precision()} computes its activations in that type
+   * (weights cast where used, batch norm with float32 parameters and statistics) and returns float32 logits.
    */
   public Tower<T> forward(Operand<T> images, Mode mode, String name) {
+    boolean mixed = type == TFloat32.class && spec.precision() != Precision.FLOAT32;
+    return mixed ? forwardAs(images, spec.precision().computeType(), mode, name) : forwardAs(images, type, mode, name);
+  }
+
+  private <C extends TFloating> Tower<T> forwardAs(Operand<T> images, Class<C> compute, Mode mode, String name) {
     Scopes t = new Scopes(tf.withSubScope(name));
     List<Op> updates = new ArrayList<>();
-    Operand<T> x = images;
+    Operand<C> x = cast(t.root(), images, compute);
     if (spec.dataFormat() == DataFormat.NCHW) {
       x = t.root().withName("to_nchw").linalg.transpose(x, t.root().constant(new int[] {0, 3, 1, 2}));
     }
@@ -245,15 +251,21 @@ public final class ResNet<T extends TFloating> {
     }
     Ops head = t.at("head");
     // int32 axes: TensorFlow's C++ gradient of Mean crashes on int64 reduction indices.
-    Operand<T> pooled = head.withName("global_avg_pool").math.mean(x, head.constant(spec.dataFormat().spatialAxes()));
+    Operand<C> pooled = head.withName("global_avg_pool").math.mean(x, head.constant(spec.dataFormat().spatialAxes()));
     Ops dense = t.at("head/dense");
     Operand<T> logits =
-        dense.withName("logits").nn.biasAdd(dense.linalg.matMul(pooled, headKernel), headBias);
+        dense.withName("logits").nn.biasAdd(dense.linalg.matMul(cast(dense, pooled, type), headKernel), headBias);
     return new Tower<>(logits, List.copyOf(updates));
   }
 
-  private Operand<T> block(Scopes t, Block<T> block, Operand<T> input, Mode mode, List<Op> updates) {
-    Operand<T> x = input;
+  /** {@code x} as {@code to}; no op when it already is. */
+  @SuppressWarnings("unchecked")
+  private static <A extends TFloating, B extends TFloating> Operand<B> cast(Ops s, Operand<A> x, Class<B> to) {
+    return x.type() == to ? (Operand<B>) x : s.dtypes.cast(x, to);
+  }
+
+  private <C extends TFloating> Operand<C> block(Scopes t, Block<T> block, Operand<C> input, Mode mode, List<Op> updates) {
+    Operand<C> x = input;
     int last = block.convs().size() - 1;
     for (int i = 0; i <= last; i++) {
       x = batchNorm(t, block.norms().get(i), conv(t, block.convs().get(i), x), mode, updates);
@@ -261,7 +273,7 @@ public final class ResNet<T extends TFloating> {
         x = t.at(block.norms().get(i).scope()).withName("relu").nn.relu(x);
       }
     }
-    Operand<T> shortcut = input;
+    Operand<C> shortcut = input;
     if (block.shortcutConv() != null) {
       shortcut = batchNorm(t, block.shortcutNorm(), conv(t, block.shortcutConv(), input), mode, updates);
     }
@@ -269,16 +281,17 @@ public final class ResNet<T extends TFloating> {
     return out.withName("out").nn.relu(out.withName("residual").math.add(x, shortcut));
   }
 
-  private Operand<T> conv(Scopes t, Conv<T> conv, Operand<T> x) {
+  private <C extends TFloating> Operand<C> conv(Scopes t, Conv<T> conv, Operand<C> x) {
     Ops s = t.at(conv.scope());
     DataFormat format = spec.dataFormat();
     List<Long> strides = asList(format.spatial(conv.stride(), 1));
+    Operand<C> kernel = cast(s, conv.kernel(), x.type());
     if (conv.size() == 1) {
-      return s.nn.conv2d(x, conv.kernel(), strides, "VALID", Conv2d.dataFormat(format.attribute()));
+      return s.nn.conv2d(x, kernel, strides, "VALID", Conv2d.dataFormat(format.attribute()));
     }
     if (conv.stride() == 1) {
       // Odd kernel, stride 1: SAME pads (size - 1) / 2 on every side, exactly like PyTorch's padding=1.
-      return s.nn.conv2d(x, conv.kernel(), strides, "SAME", Conv2d.dataFormat(format.attribute()));
+      return s.nn.conv2d(x, kernel, strides, "SAME", Conv2d.dataFormat(format.attribute()));
     }
     // Strided: PyTorch pads (size - 1) / 2 on every side, TensorFlow's SAME would pad only bottom/right. EXPLICIT
     // padding would match, but TensorFlow's C++ Conv2D gradient drops explicit_paddings, so pad, then VALID.
@@ -287,14 +300,16 @@ public final class ResNet<T extends TFloating> {
         format == DataFormat.NHWC
             ? new int[][] {{0, 0}, {pad, pad}, {pad, pad}, {0, 0}}
             : new int[][] {{0, 0}, {0, 0}, {pad, pad}, {pad, pad}};
-    Operand<T> padded = s.withName("pad").pad(x, s.constant(paddings), scalar(s, 0));
-    return s.nn.conv2d(padded, conv.kernel(), strides, "VALID", Conv2d.dataFormat(format.attribute()));
+    Operand<C> padded = s.withName("pad").pad(x, s.constant(paddings), s.dtypes.cast(s.constant(0.0), x.type()));
+    return s.nn.conv2d(padded, kernel, strides, "VALID", Conv2d.dataFormat(format.attribute()));
   }
 
-  private Operand<T> batchNorm(Scopes t, BatchNorm<T> bn, Operand<T> x, Mode mode, List<Op> updates) {
+  @SuppressWarnings("unchecked")
+  private <C extends TFloating> Operand<C> batchNorm(Scopes t, BatchNorm<T> bn, Operand<C> x, Mode mode, List<Op> updates) {
     Ops s = t.at(bn.scope());
     DataFormat format = spec.dataFormat();
     if (type == TFloat32.class) {
+      // Activations in the compute type, parameters and statistics float32 (the kernel's U type).
       if (mode == Mode.EVAL) {
         return s.nn.fusedBatchNorm(
                 x, bn.gamma(), bn.beta(), bn.movingMean(), bn.movingVariance(),
@@ -303,7 +318,7 @@ public final class ResNet<T extends TFloating> {
             .y();
       }
       Operand<T> empty = s.dtypes.cast(s.constant(new float[0]), type);
-      FusedBatchNorm<T, T> fused =
+      FusedBatchNorm<C, T> fused =
           s.nn.fusedBatchNorm(
               x, bn.gamma(), bn.beta(), empty, empty,
               FusedBatchNorm.epsilon(BATCH_NORM_EPSILON), FusedBatchNorm.isTraining(true),
@@ -313,7 +328,12 @@ public final class ResNet<T extends TFloating> {
       updates.add(movingUpdate(s, bn.movingVariance(), fused.batchVariance(), "update_moving_variance"));
       return fused.y();
     }
-    // Elementary ops, same formula: y = (x - mean) / sqrt(var + eps) * gamma + beta.
+    // float64 (no fused kernel): compute type and variable type are both T. Same formula from elementary ops:
+    // y = (x - mean) / sqrt(var + eps) * gamma + beta.
+    return (Operand<C>) elementaryBatchNorm(s, bn, (Operand<T>) x, mode, updates, format);
+  }
+
+  private Operand<T> elementaryBatchNorm(Ops s, BatchNorm<T> bn, Operand<T> x, Mode mode, List<Op> updates, DataFormat format) {
     Operand<TInt32> axes = s.constant(format == DataFormat.NHWC ? new int[] {0, 1, 2} : new int[] {0, 2, 3});
     Operand<TInt32> paramShape = s.constant(format == DataFormat.NHWC ? new int[] {1, 1, 1, -1} : new int[] {1, -1, 1, 1});
     Operand<T> mean;

@@ -82,7 +82,8 @@ public final class SavedModelExport {
       Files.delete(temp); // the exporter creates it
       try (Graph g = new Graph(); Session s = new Session(g)) {
         Ops tf = Ops.create(g);
-        ResNet<TFloat32> net = ResNet.createUninitialized(tf, spec);
+        // The exported model computes in float32 whatever precision trained it: it runs on any device.
+        ResNet<TFloat32> net = ResNet.createUninitialized(tf, spec.withPrecision(Precision.FLOAT32));
         Map<String, Variable<TFloat32>> target = net.variablesByName();
         checkArgument(target.keySet().equals(source.keySet()), "the inference graph's variables differ from the trained network's");
         ImageShape in = spec.input();

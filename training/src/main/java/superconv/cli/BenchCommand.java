@@ -12,6 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import superconv.graph.DataFormat;
 import superconv.graph.Network;
+import superconv.graph.Precision;
 import superconv.training.bench.Bench;
 import superconv.training.bench.SessionOptions;
 
@@ -74,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--xla", description = "Compile the graph with XLA JIT (global jit level ON_1).")
   boolean xla;
 
+  @Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32",
+      description = "float32, bfloat16 or float16 compute (float32 weights); default: ${DEFAULT-VALUE}.")
+  String precision;
+
   @Option(names = "--data-format", paramLabel = "NHWC|NCHW", defaultValue = "NHWC",
       description = "Activation layout (default: ${DEFAULT-VALUE}; NCHW is cuDNN's).")
   DataFormat dataFormat;
@@ -98,7 +103,8 @@ final class BenchCommand implements Callable<Integer> {
     try {
       benchSpec = new Bench.Spec(Network.parse(network), width, batch, steps, warmup,
           new SessionOptions(threads, interOpThreads == null ? threads : interOpThreads, xla),
-          ScheduleCommand.inlineTable(spec, "--optimizer", optimizer), device, synthetic, dataFormat, memoryCheck,
+          ScheduleCommand.inlineTable(spec, "--optimizer", optimizer), device, synthetic, dataFormat,
+          Precision.parse(precision), memoryCheck,
           profile, Bench.CIFAR_TRAIN);
       superconv.optimizers.Optimizers.fromTable(benchSpec.optimizer());
       Bench.deviceName(device);
@@ -111,6 +117,10 @@ final class BenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%s width %d, batch %d, %s, %s threads, %s%s%n", r.network(), r.width(), r.batch(),
           r.device(), threads == 0 ? "default" : Integer.toString(threads), r.optimizer(),
           r.synthetic() ? ", synthetic (no pipeline)" : "");
+      if (!r.precision().equals("float32")) {
+        out.printf("precision     %s compute, float32 weights%s%n", r.precision(),
+            r.precision().equals("float16") ? ", dynamic loss scaling" : "");
+      }
       out.printf(Locale.ROOT, "step          %.1f ms median (min %.1f) over %d steps: %.1f images/s%n",
           r.msPerStepMedian(), r.msPerStepMin(), r.steps(), r.imagesPerS());
       if (!r.synthetic()) {
@@ -151,6 +161,7 @@ final class BenchCommand implements Callable<Integer> {
     row.put("images_per_s", round(r.imagesPerS()));
     row.put("pipeline_share", Math.round(r.pipelineShare() * 10000) / 10000.0);
     row.put("optimizer", r.optimizer());
+    row.put("precision", r.precision());
     row.put("synthetic", r.synthetic());
     row.put("ms_per_step_min", round(r.msPerStepMin()));
     row.put("pipeline_ms", round(r.pipelineMs()));

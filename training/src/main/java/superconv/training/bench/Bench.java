@@ -35,10 +35,12 @@ import superconv.graph.ChannelStats;
 import superconv.graph.DataFormat;
 import superconv.graph.ImageShape;
 import superconv.graph.ModelSpec;
+import superconv.graph.Precision;
 import superconv.graph.Network;
 import superconv.graph.ResNet;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
+import superconv.optimizers.LossScale;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
@@ -73,13 +75,14 @@ public final class Bench {
    * @param trainImages size of the resident training set (CIFAR's 50,000 unless a test asks for fewer)
    */
   public record Spec(Network network, int width, int batch, int steps, int warmup, SessionOptions session,
-      Map<String, Object> optimizer, String device, boolean synthetic, DataFormat dataFormat, boolean memoryCheck,
-      boolean profile, int trainImages) {
+      Map<String, Object> optimizer, String device, boolean synthetic, DataFormat dataFormat, Precision precision,
+      boolean memoryCheck, boolean profile, int trainImages) {
     public Spec {
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(session, "session");
       Objects.requireNonNull(optimizer, "optimizer");
       Objects.requireNonNull(dataFormat, "dataFormat");
+      Objects.requireNonNull(precision, "precision");
       check(width >= 1, "--width must be >= 1, got " + width);
       check(batch >= 2, "--batch must be >= 2 (batch norm needs a variance), got " + batch);
       check(steps >= 1, "--steps must be >= 1, got " + steps);
@@ -110,7 +113,7 @@ public final class Bench {
   public record Measurement(String network, int width, int batch, String device, int threads, int steps,
       String optimizer, boolean synthetic, double msPerStepMedian, double msPerStepMin, double imagesPerS,
       double pipelineMs, double pipelineShare, double graphBuildMs, double sessionStartMs, double firstStepMs,
-      double peakRssMiB, double rssAfterFirstMiB, double rssAfterLastMiB, String tensorflow, List<OpTime> profile) {
+      double peakRssMiB, double rssAfterFirstMiB, double rssAfterLastMiB, String tensorflow, List<OpTime> profile, String precision) {
 
     /** Growth of resident memory from the first to the second reading, as a fraction (NaN without a check). */
     public double rssGrowth() {
@@ -126,7 +129,8 @@ public final class Bench {
   public static Measurement run(Spec spec) {
     OptimizerSpec optimizer = Optimizers.fromTable(spec.optimizer());
     String device = deviceName(spec.device());
-    ModelSpec model = new ModelSpec(spec.network(), 10, spec.width(), CIFAR, spec.dataFormat(), 1L);
+    ModelSpec model =
+        new ModelSpec(spec.network(), 10, spec.width(), CIFAR, spec.dataFormat(), 1L).withPrecision(spec.precision());
     // The synthetic step has no data set: its one batch is made in the graph.
     ImageSet train = spec.synthetic() ? null : randomImages("bench-train", spec.trainImages(), 1);
     ImageSet test = spec.synthetic() ? null : randomImages("bench-test", Math.min(CIFAR_TEST, spec.trainImages()), 2);
@@ -141,8 +145,10 @@ public final class Bench {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(DeviceSpec.newBuilder().deviceType(deviceType(device))
           .deviceIndex(deviceIndex(device)).build());
-      Step step = spec.synthetic() ? Step.synthetic(tf, model, spec.batch(), optimizer, schedule)
-          : Step.pipeline(tf, graphSpec, optimizer, schedule);
+      // float16 keeps small gradients from flushing to zero by dynamic loss scaling; bfloat16 has float32's range.
+      LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
+      Step step = spec.synthetic() ? Step.synthetic(tf, model, spec.batch(), optimizer, schedule, lossScale)
+          : Step.pipeline(tf, graphSpec, optimizer, schedule, lossScale);
       long t1 = System.nanoTime();
       try (Session session = new Session(graph, spec.session().config())) {
         session.initialize();
@@ -192,7 +198,8 @@ public final class Bench {
             spec.session().intraOpThreads(), spec.steps(), optimizer.type(), spec.synthetic(), median,
             Arrays.stream(times).min().orElseThrow(), spec.batch() * 1000.0 / median, pipelineMs,
             pipelineMs / median, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), memoryMiB("VmHWM"), rssFirst, rssLast,
-            TensorFlow.version(), spec.profile() ? step.profile(session, spec.warmup() + spec.steps()) : List.of());
+            TensorFlow.version(), spec.profile() ? step.profile(session, spec.warmup() + spec.steps()) : List.of(),
+            spec.precision().id());
       }
     }
   }
@@ -223,18 +230,20 @@ public final class Bench {
       this.stepsPerEpoch = stepsPerEpoch;
     }
 
-    static Step pipeline(Ops tf, TrainingGraphSpec spec, OptimizerSpec optimizer, Schedule schedule) {
+    static Step pipeline(Ops tf, TrainingGraphSpec spec, OptimizerSpec optimizer, Schedule schedule,
+        LossScale lossScale) {
       TrainingGraph model = TrainingGraph.build(tf, spec);
       Placeholder<TFloat32> rate = ratePlaceholder(tf);
       Placeholder<TFloat32> momentum = momentumPlaceholder(tf, schedule);
       TrainStep trainStep = optimizer.build(tf, model.trainableVariables(), model.loss(),
-          model.nextLoss().orElse(null), rate, momentum);
+          model.nextLoss().orElse(null), rate, momentum, lossScale);
       return new Step(model, model.initializer(), trainStep, model.batchNormUpdates(), model.loss(), rate, momentum,
           schedule, model.stepsPerEpoch());
     }
 
     /** The network on fixed batches held in variables: what the step costs without any input pipeline. */
-    static Step synthetic(Ops tf, ModelSpec spec, int batch, OptimizerSpec optimizer, Schedule schedule) {
+    static Step synthetic(Ops tf, ModelSpec spec, int batch, OptimizerSpec optimizer, Schedule schedule,
+        LossScale lossScale) {
       ResNet<TFloat32> network = ResNet.create(tf, spec);
       Ops data = tf.withSubScope("fixed_batch");
       ImageShape shape = spec.input();
@@ -255,7 +264,8 @@ public final class Bench {
       }
       Placeholder<TFloat32> rate = ratePlaceholder(tf);
       Placeholder<TFloat32> momentum = momentumPlaceholder(tf, schedule);
-      TrainStep trainStep = optimizer.build(tf, network.trainableVariables(), loss, nextLoss, rate, momentum);
+      TrainStep trainStep =
+          optimizer.build(tf, network.trainableVariables(), loss, nextLoss, rate, momentum, lossScale);
       Op initializer = tf.withControlDependencies(init).noOp();
       return new Step(null, initializer, trainStep, tower.batchNormUpdates(), loss, rate, momentum, schedule,
           Integer.MAX_VALUE);

@@ -10,12 +10,13 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.OptimizerOptions;
 import superconv.graph.DataFormat;
 import superconv.graph.Network;
+import superconv.graph.Precision;
 
 class BenchTest {
 
   private static Bench.Spec spec(Map<String, Object> optimizer, boolean synthetic, boolean profile) {
     return new Bench.Spec(Network.RESNET18, 2, 8, 3, 1, SessionOptions.threads(1), optimizer, "cpu", synthetic,
-        DataFormat.NHWC, false, profile, 64);
+        DataFormat.NHWC, Precision.FLOAT32, false, profile, 64);
   }
 
   @Test
@@ -52,10 +53,10 @@ class BenchTest {
   @Test
   void badSettingsAreRefusedBeforeAnyWork() {
     assertThatThrownBy(() -> new Bench.Spec(Network.RESNET18, 2, 1, 3, 1, SessionOptions.defaults(),
-        Map.of("type", "sgd"), "cpu", false, DataFormat.NHWC, false, false, 64))
+        Map.of("type", "sgd"), "cpu", false, DataFormat.NHWC, Precision.FLOAT32, false, false, 64))
         .hasMessageContaining("--batch must be >= 2");
     assertThatThrownBy(() -> new Bench.Spec(Network.RESNET18, 2, 128, 3, 1, SessionOptions.defaults(),
-        Map.of("type", "sgd"), "cpu", false, DataFormat.NHWC, false, false, 64))
+        Map.of("type", "sgd"), "cpu", false, DataFormat.NHWC, Precision.FLOAT32, false, false, 64))
         .hasMessageContaining("smaller than a batch");
     assertThatThrownBy(() -> Bench.deviceName("tpu")).hasMessageContaining("cpu, gpu, gpu:N");
     assertThat(Bench.deviceName("gpu")).isEqualTo("/device:GPU:0");
