@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       ListCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -696,7 +696,7 @@ public final class Manifest {
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(1, Math.min(3, given.length() / 3))
+    return best != null && bestDistance <= Math.min(3, Math.max(1, (given.length() + 2) / 3))
         ? " (did you mean \"" + best + "\"?)"
         : "";
   }
