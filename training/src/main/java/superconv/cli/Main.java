@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Learning-rate research on residual networks with static TensorFlow graphs.",
     subcommands = {
       VersionCommand.class,
+      DataCommand.class,
       ListCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,80 @@
+package superconv.datasets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataLocationTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void rootIsDataDirElseEnvironmentElseCacheInHome() {
+    Path home = Path.of("/home/someone");
+    Map<String, String> env = Map.of("SUPERCONV_DATA", "/data/sets");
+    assertThat(DataLocation.standard(Path.of("/flag"), env, home).root()).isEqualTo(Path.of("/flag"));
+    assertThat(DataLocation.standard(null, env, home).root()).isEqualTo(Path.of("/data/sets"));
+    assertThat(DataLocation.standard(null, Map.of(), home).root()).isEqualTo(Path.of("/home/someone/.cache/superconv"));
+    assertThat(DataLocation.standard(null, Map.of(), home).sharedRoots()).containsExactly(Path.of("/usr/share/datasets"));
+  }
+
+  @Test
+  void findsTheFirstCompleteFolder() throws Exception {
+    Path mine = dir.resolve("mine");
+    Path shared = dir.resolve("shared");
+    Fixtures.idxFolder(shared.resolve("fashion-mnist"), true);
+    DataLocation location = new DataLocation(mine, List.of(shared));
+    assertThat(location.find(Dataset.FASHION_MNIST)).contains(shared.resolve("fashion-mnist"));
+    assertThat(location.find(Dataset.MNIST)).isEmpty();
+
+    Fixtures.idxFolder(mine.resolve("fashion-mnist"), false);
+    assertThat(location.find(Dataset.FASHION_MNIST)).contains(mine.resolve("fashion-mnist"));
+  }
+
+  @Test
+  void missingMessageSaysWhichFilesGoWhereAndHowToFetch() throws Exception {
+    Path root = dir.resolve("data");
+    DataLocation location = DataLocation.only(root);
+    String message = location.missingMessage(Dataset.CIFAR10, Dataset.CIFAR10.downloadBase());
+    assertThat(message)
+        .startsWith("cifar10 not found: looked in " + root.resolve("cifar-10-batches-bin"))
+        .contains("Put data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin,"
+            + " test_batch.bin in " + root.resolve("cifar-10-batches-bin"))
+        .contains("unpack https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz in " + root)
+        .endsWith("or run: superconv data fetch cifar10 --data-dir " + root)
+        .doesNotContain("\n");
+
+    Path partial = root.resolve("mnist");
+    Fixtures.idxFolder(partial, true);
+    Files.delete(partial.resolve("t10k-labels-idx1-ubyte.gz"));
+    assertThat(location.missingMessage(Dataset.MNIST, URI.create("http://mirror.example/m/")))
+        .contains(partial + " (lacks t10k-labels-idx1-ubyte)")
+        .contains("(each gzipped as .gz or plain) in " + partial)
+        .contains("http://mirror.example/m/train-images-idx3-ubyte.gz");
+  }
+
+  @Test
+  void locateFailsOfflineWithTheMissingMessage() {
+    DataLocation location = DataLocation.only(dir);
+    assertThatThrownBy(() -> Datasets.locate(Dataset.CIFAR100, location, FetchPolicy.OFFLINE, new Fetcher()))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageStartingWith("cifar100 not found (offline, so not downloaded): looked in " + dir.resolve("cifar-100-binary"))
+        .hasMessageContaining("Put train.bin, test.bin in")
+        .hasMessageEndingWith("or run: superconv data fetch cifar100 --data-dir " + dir);
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void locateReturnsAFolderThatIsAlreadyThere() throws Exception {
+    Path folder = Fixtures.cifar10Folder(dir);
+    assertThat(Datasets.locate(Dataset.CIFAR10, DataLocation.only(dir), FetchPolicy.OFFLINE, new Fetcher()))
+        .isEqualTo(folder);
+  }
+}
