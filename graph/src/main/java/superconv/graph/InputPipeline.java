@@ -1,0 +1,313 @@
+package superconv.graph;
+
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gather;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The input pipeline as graph ops: resident uint8 data (or host-fed batches), the per-epoch permutation, drop-last
+ * batching, augmentation and normalization. Every random choice is a stateless op seeded by the run seed and the fed
+ * scalars (epoch, step), so the batches of a step are a pure function of (seed, epoch, step): a resumed run sees the
+ * same batches as an uninterrupted one.
+ *
+ * <ul>
+ *   <li>Permutation of epoch e: the indices of the training images sorted by float64 keys from
+ *       {@code StatelessRandomUniform(seed = [run seed, e])} (TopK, k = n).
+ *   <li>Batch j of an epoch: positions {@code [j * B, (j + 1) * B)} of the permutation, {@code floor(n / B)} batches.
+ *   <li>Next batch (AdaSecant): batch j + 1 of the same permutation; at the last step of an epoch it wraps to batch 0
+ *       of the same epoch's permutation. Its augmentation is seeded by global step + 1, so apart from that wrap it
+ *       is exactly the batch the next step trains on.
+ *   <li>Standard protocol: zero padding by 4 (in 0-255 pixel scale, as torchvision's RandomCrop pads before
+ *       normalizing), a crop offset uniform in [0, 8] per axis and a left-right flip with probability 1/2 per image,
+ *       seeded by (run seed with a salt, global step = epoch * steps per epoch + j); then (x - mean) / std per channel.
+ * </ul>
+ */
+public final class InputPipeline {
+
+  /** A batch as network input: normalized float images NHWC, labels, and (training only) the image indices. */
+  public record Batch(Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt32> indices) {}
+
+  private static final long CROP_SALT = 0x6a09e667f3bcc908L;
+  private static final long FLIP_SALT = 0xbb67ae8584caa73bL;
+
+  private final TrainingGraphSpec spec;
+  private final Scopes scopes;
+  private final Placeholder<TInt64> epoch;
+  private final Placeholder<TInt64> step;
+  private final Placeholder<TInt32> evalStart;
+  private final Operand<TInt64> globalStep;
+  private final Operand<TInt32> permutation;
+
+  // Resident mode.
+  private Variable<TUint8> trainImages;
+  private Variable<TInt32> trainLabels;
+  private Variable<TUint8> testImages;
+  private Variable<TInt32> testLabels;
+  private Placeholder<TUint8> trainImagesFeed;
+  private Placeholder<TInt32> trainLabelsFeed;
+  private Placeholder<TUint8> testImagesFeed;
+  private Placeholder<TInt32> testLabelsFeed;
+  private Op uploadTrain;
+  private Op uploadTest;
+
+  // Host-fed mode.
+  private Placeholder<TUint8> hostImages;
+  private Placeholder<TInt32> hostLabels;
+  private Placeholder<TUint8> hostNextImages;
+  private Placeholder<TInt32> hostNextLabels;
+  private Placeholder<TUint8> hostEvalImages;
+  private Placeholder<TInt32> hostEvalLabels;
+
+  private final Batch batch;
+  private final Batch nextBatch;
+  private final Batch evalBatch;
+  private final Operand<TInt32> evalCount;
+
+  InputPipeline(Ops tf, TrainingGraphSpec spec) {
+    this.spec = spec;
+    this.scopes = new Scopes(tf.withSubScope("input"));
+    ImageShape shape = spec.model().input();
+    Ops feeds = scopes.at("feed");
+    epoch = feeds.withName("epoch").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    step = feeds.withName("step").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    evalStart = feeds.withName("eval_start").placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+    globalStep =
+        feeds.withName("global_step").math.add(feeds.math.mul(epoch, feeds.constant((long) spec.stepsPerEpoch())), step);
+
+    if (spec.inputMode() == InputMode.RESIDENT) {
+      Ops data = scopes.at("data");
+      Shape train = Shape.of(spec.trainSize(), shape.height(), shape.width(), shape.channels());
+      Shape test = Shape.of(spec.testSize(), shape.height(), shape.width(), shape.channels());
+      trainImages = data.withName("train_images").variable(train, TUint8.class);
+      trainLabels = data.withName("train_labels").variable(Shape.of(spec.trainSize()), TInt32.class);
+      testImages = data.withName("test_images").variable(test, TUint8.class);
+      testLabels = data.withName("test_labels").variable(Shape.of(spec.testSize()), TInt32.class);
+      trainImagesFeed = data.withName("train_images_feed").placeholder(TUint8.class, Placeholder.shape(train));
+      trainLabelsFeed = data.withName("train_labels_feed").placeholder(TInt32.class, Placeholder.shape(Shape.of(spec.trainSize())));
+      testImagesFeed = data.withName("test_images_feed").placeholder(TUint8.class, Placeholder.shape(test));
+      testLabelsFeed = data.withName("test_labels_feed").placeholder(TInt32.class, Placeholder.shape(Shape.of(spec.testSize())));
+      uploadTrain =
+          data.withName("upload_train")
+              .withControlDependencies(List.of(data.assign(trainImages, trainImagesFeed), data.assign(trainLabels, trainLabelsFeed)))
+              .noOp();
+      uploadTest =
+          data.withName("upload_test")
+              .withControlDependencies(List.of(data.assign(testImages, testImagesFeed), data.assign(testLabels, testLabelsFeed)))
+              .noOp();
+    } else {
+      Shape batchShape = Shape.of(spec.batchSize(), shape.height(), shape.width(), shape.channels());
+      hostImages = feeds.withName("images").placeholder(TUint8.class, Placeholder.shape(batchShape));
+      hostLabels = feeds.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(spec.batchSize())));
+      if (spec.nextBatch()) {
+        hostNextImages = feeds.withName("next_images").placeholder(TUint8.class, Placeholder.shape(batchShape));
+        hostNextLabels = feeds.withName("next_labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(spec.batchSize())));
+      }
+      Shape evalShape = Shape.of(-1, shape.height(), shape.width(), shape.channels());
+      hostEvalImages = feeds.withName("eval_images").placeholder(TUint8.class, Placeholder.shape(evalShape));
+      hostEvalLabels = feeds.withName("eval_labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    }
+
+    Ops perm = scopes.at("permutation");
+    Operand<TInt64> seed = perm.withName("seed").stack(List.of(perm.constant(spec.model().seed()), epoch));
+    Operand<TFloat64> keys =
+        perm.withName("keys").random.statelessRandomUniform(perm.constant(new long[] {spec.trainSize()}), seed, TFloat64.class);
+    permutation = perm.withName("indices").nn.topK(keys, perm.constant(spec.trainSize()), TInt32.class).indices();
+
+    batch = trainBatch("batch", step, globalStep, hostImages, hostLabels);
+    if (spec.nextBatch()) {
+      Ops next = scopes.at("next_batch");
+      Operand<TInt64> nextStep =
+          next.withName("step").math.floorMod(next.math.add(step, next.constant(1L)), next.constant((long) spec.stepsPerEpoch()));
+      Operand<TInt64> nextGlobal = next.withName("global_step").math.add(globalStep, next.constant(1L));
+      nextBatch = trainBatch("next_batch", nextStep, nextGlobal, hostNextImages, hostNextLabels);
+    } else {
+      nextBatch = null;
+    }
+
+    Ops eval = scopes.at("eval_batch");
+    Operand<TUint8> images;
+    Operand<TInt32> labels;
+    if (spec.inputMode() == InputMode.RESIDENT) {
+      evalCount =
+          eval.withName("count").math.minimum(eval.constant(spec.evalBatchSize()), eval.math.sub(eval.constant(spec.testSize()), evalStart));
+      Operand<TInt32> zero = eval.constant(0);
+      Operand<TInt32> all = eval.constant(-1);
+      images = eval.withName("images").slice(testImages, eval.stack(List.of(evalStart, zero, zero, zero)), eval.stack(List.of(evalCount, all, all, all)));
+      labels = eval.withName("labels").slice(testLabels, eval.stack(List.of(evalStart)), eval.stack(List.of(evalCount)));
+    } else {
+      images = hostEvalImages;
+      labels = hostEvalLabels;
+      evalCount = eval.withName("count").size(hostEvalLabels);
+    }
+    evalBatch = new Batch(normalize(eval, eval.dtypes.cast(images, TFloat32.class), spec.protocol(), spec.normalization()), labels, null);
+  }
+
+  private Batch trainBatch(
+      String name, Operand<TInt64> stepInEpoch, Operand<TInt64> global, Placeholder<TUint8> fedImages, Placeholder<TInt32> fedLabels) {
+    Ops s = scopes.at(name);
+    int b = spec.batchSize();
+    Operand<TInt32> start = s.withName("start").math.mul(s.dtypes.cast(stepInEpoch, TInt32.class), s.constant(b));
+    Operand<TInt32> indices = s.withName("indices").slice(permutation, s.stack(List.of(start)), s.constant(new int[] {b}));
+    Operand<TUint8> images;
+    Operand<TInt32> labels;
+    if (spec.inputMode() == InputMode.RESIDENT) {
+      images = s.withName("gather_images").gather(trainImages, indices, s.constant(0));
+      labels = s.withName("labels").gather(trainLabels, indices, s.constant(0));
+    } else {
+      images = fedImages;
+      labels = fedLabels;
+    }
+    Operand<TFloat32> x = s.withName("to_float").dtypes.cast(images, TFloat32.class);
+    if (spec.protocol() == DataProtocol.STANDARD) {
+      x = cropAndFlip(scopes.at(name + "/augment"), x, global);
+    }
+    return new Batch(normalize(s, x, spec.protocol(), spec.normalization()), labels, indices);
+  }
+
+  /** Zero-pads by {@link DataProtocol#CROP_PADDING}, crops back at a random offset and flips half the images. */
+  private Operand<TFloat32> cropAndFlip(Ops s, Operand<TFloat32> images, Operand<TInt64> global) {
+    ImageShape shape = spec.model().input();
+    int b = spec.batchSize();
+    int p = DataProtocol.CROP_PADDING;
+    Operand<TFloat32> padded =
+        s.withName("pad").pad(images, s.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}}), s.constant(0f));
+    Operand<TInt64> cropSeed = s.withName("crop_seed").stack(List.of(s.constant(spec.model().seed() ^ CROP_SALT), global));
+    Operand<TInt64> flipSeed = s.withName("flip_seed").stack(List.of(s.constant(spec.model().seed() ^ FLIP_SALT), global));
+    Operand<TInt32> offsets =
+        s.withName("offsets").random.statelessRandomUniformInt(s.constant(new int[] {b, 2}), cropSeed, s.constant(0), s.constant(2 * p + 1));
+    Operand<TInt32> flips =
+        s.withName("flips").random.statelessRandomUniformInt(s.constant(new int[] {b, 1}), flipSeed, s.constant(0), s.constant(2));
+    Operand<TInt32> top = s.slice(offsets, s.constant(new int[] {0, 0}), s.constant(new int[] {b, 1}));
+    Operand<TInt32> left = s.slice(offsets, s.constant(new int[] {0, 1}), s.constant(new int[] {b, 1}));
+    // rows[i, r] = top[i] + r; cols[i, c] = left[i] + (flip[i] ? W - 1 - c : c)
+    Operand<TInt32> rowRange = s.range(s.constant(0), s.constant(shape.height()), s.constant(1));
+    Operand<TInt32> colRange = s.range(s.constant(0), s.constant(shape.width()), s.constant(1));
+    Operand<TInt32> rows = s.withName("rows").math.add(top, s.expandDims(rowRange, s.constant(0)));
+    Operand<TInt32> mirrored = s.math.sub(s.constant(shape.width() - 1), s.math.mul(s.constant(2), colRange));
+    Operand<TInt32> cols =
+        s.withName("cols").math.add(left, s.math.add(s.expandDims(colRange, s.constant(0)), s.math.mul(flips, s.expandDims(mirrored, s.constant(0)))));
+    Operand<TFloat32> cropRows = s.withName("crop_rows").gather(padded, rows, s.constant(1), Gather.batchDims(1L));
+    return s.withName("crop_cols").gather(cropRows, cols, s.constant(2), Gather.batchDims(1L));
+  }
+
+  /**
+   * Network input from float images in 0-255 scale: unchanged for the thesis protocol, {@code (x - mean) / std} per
+   * channel for the standard protocol. Shared by the training graph and the exported inference graph.
+   */
+  public static Operand<TFloat32> normalize(Ops s, Operand<TFloat32> images, DataProtocol protocol, ChannelStats stats) {
+    if (protocol == DataProtocol.THESIS) {
+      return images;
+    }
+    double[] mean = stats.mean();
+    double[] std = stats.std();
+    float[] scale = new float[mean.length];
+    float[] shift = new float[mean.length];
+    for (int c = 0; c < mean.length; c++) {
+      scale[c] = (float) (1 / std[c]);
+      shift[c] = (float) (-mean[c] / std[c]);
+    }
+    return s.withName("normalize").math.add(s.math.mul(images, s.constant(scale)), s.constant(shift));
+  }
+
+  public Placeholder<TInt64> epoch() {
+    return epoch;
+  }
+
+  public Placeholder<TInt64> step() {
+    return step;
+  }
+
+  public Placeholder<TInt32> evalStart() {
+    return evalStart;
+  }
+
+  public Operand<TInt64> globalStep() {
+    return globalStep;
+  }
+
+  /** The permutation of the training set for the fed epoch. */
+  public Operand<TInt32> permutation() {
+    return permutation;
+  }
+
+  public Batch batch() {
+    return batch;
+  }
+
+  /** Batch j + 1, or null when the spec does not ask for it. */
+  public Batch nextBatch() {
+    return nextBatch;
+  }
+
+  public Batch evalBatch() {
+    return evalBatch;
+  }
+
+  /** Images in the evaluation slice: {@code min(evalBatchSize, testSize - evalStart)} (resident mode). */
+  public Operand<TInt32> evalCount() {
+    return evalCount;
+  }
+
+  Op uploadTrain() {
+    return uploadTrain;
+  }
+
+  Op uploadTest() {
+    return uploadTest;
+  }
+
+  Placeholder<TUint8> trainImagesFeed() {
+    return trainImagesFeed;
+  }
+
+  Placeholder<TInt32> trainLabelsFeed() {
+    return trainLabelsFeed;
+  }
+
+  Placeholder<TUint8> testImagesFeed() {
+    return testImagesFeed;
+  }
+
+  Placeholder<TInt32> testLabelsFeed() {
+    return testLabelsFeed;
+  }
+
+  Placeholder<TUint8> hostImages() {
+    return hostImages;
+  }
+
+  Placeholder<TInt32> hostLabels() {
+    return hostLabels;
+  }
+
+  Placeholder<TUint8> hostNextImages() {
+    return hostNextImages;
+  }
+
+  Placeholder<TInt32> hostNextLabels() {
+    return hostNextLabels;
+  }
+
+  Placeholder<TUint8> hostEvalImages() {
+    return hostEvalImages;
+  }
+
+  Placeholder<TInt32> hostEvalLabels() {
+    return hostEvalLabels;
+  }
+
+  /** The resident data variables (empty in host-fed mode): never part of checkpoints or exports. */
+  public List<Variable<?>> dataVariables() {
+    return spec.inputMode() == InputMode.RESIDENT ? List.of(trainImages, trainLabels, testImages, testLabels) : List.of();
+  }
+}

@@ -1,0 +1,104 @@
+package superconv.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import superconv.datasets.ImageSet;
+
+class TrainingGraphTest {
+
+  static final ImageSet TRAIN = Synthetic.images("train", 70, 8, 3, 3, 1);
+  static final ImageSet TEST = Synthetic.images("test", 23, 8, 3, 3, 2);
+
+  static TrainingGraphSpec spec(int width, int batch) {
+    ModelSpec model = ModelSpec.of(Network.RESNET18, 3, width, ImageShape.of(TRAIN)).withSeed(7);
+    return TrainingGraphSpec.of(model, TRAIN, TEST, batch).withEvalBatchSize(10);
+  }
+
+  @Test
+  void plainGradientDescentLowersTheLossOnResidentData() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      TrainingGraph tg = TrainingGraph.build(tf, spec(4, 10));
+      List<Op> updates = new ArrayList<>(tg.batchNormUpdates());
+      Output<?>[] grads = g.addGradients(tg.loss().asOutput(), tg.trainableVariables().stream().map(Variable::asOutput).toArray(Output[]::new));
+      for (int i = 0; i < grads.length; i++) {
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
+        updates.add(tf.assignSub(tg.trainableVariables().get(i), tf.math.mul(grad, tf.constant(0.05f))));
+      }
+      Op train = tf.withControlDependencies(updates).noOp();
+      s.run(tg.initializer());
+      tg.uploadData(s, TRAIN, TEST);
+      assertThat(tg.stepsPerEpoch()).isEqualTo(7);
+      double first = epochLoss(s, tg, 0);
+      for (int epoch = 0; epoch < 6; epoch++) {
+        for (int step = 0; step < tg.stepsPerEpoch(); step++) {
+          try (var feed = tg.feed(epoch, step); Result r = feed.apply(s.runner()).addTarget(train).fetch(tg.loss()).run()) {
+            assertThat(((TFloat32) r.get(0)).getFloat()).isFinite();
+          }
+        }
+      }
+      double last = epochLoss(s, tg, 6);
+      assertThat(last).isLessThan(first * 0.7);
+      TrainingGraph.Evaluation eval = tg.evaluate(s);
+      assertThat(eval.count()).isEqualTo(TEST.size());
+      assertThat(eval.loss()).isFinite();
+      assertThat(eval.accuracy()).isBetween(0.0, 1.0);
+    }
+  }
+
+  private static double epochLoss(Session s, TrainingGraph tg, long epoch) {
+    double sum = 0;
+    for (int step = 0; step < tg.stepsPerEpoch(); step++) {
+      try (var feed = tg.feed(epoch, step); Result r = feed.apply(s.runner()).fetch(tg.loss()).run()) {
+        sum += ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+    return sum / tg.stepsPerEpoch();
+  }
+
+  @Test
+  void batchesCoverEachIndexOncePerEpochAndRepeatForTheSameSeed() {
+    int[][] first = batches(spec(2, 10), 0);
+    int[][] again = batches(spec(2, 10), 0);
+    int[][] epoch1 = batches(spec(2, 10), 1);
+    assertThat(again).isDeepEqualTo(first);
+    assertThat(epoch1).isNotEqualTo(first);
+    for (int[][] epoch : List.of(first, epoch1)) {
+      int[] all = Arrays.stream(epoch).flatMapToInt(Arrays::stream).sorted().toArray();
+      assertThat(all).doesNotHaveDuplicates().hasSize(70);
+      assertThat(all[0]).isZero();
+      assertThat(all[69]).isEqualTo(69);
+    }
+  }
+
+  private static int[][] batches(TrainingGraphSpec spec, long epoch) {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      TrainingGraph tg = TrainingGraph.build(Ops.create(g), spec);
+      int[][] out = new int[tg.stepsPerEpoch()][];
+      for (int step = 0; step < tg.stepsPerEpoch(); step++) {
+        try (var feed = tg.feed(epoch, step); Result r = feed.apply(s.runner()).fetch(tg.pipeline().batch().indices()).run()) {
+          TInt32 t = (TInt32) r.get(0);
+          out[step] = new int[(int) t.size()];
+          t.asRawTensor().data().asInts().read(out[step]);
+        }
+      }
+      return out;
+    }
+  }
+}
