@@ -1,5 +1,6 @@
 package superconv.datasets;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,15 +111,15 @@ public record DataLocation(Path root, List<Path> sharedRoots) {
    *
    * @param downloadBase where the official files come from (the fetcher's base URL for this set)
    */
-  public String missingMessage(Dataset dataset, java.net.URI downloadBase) {
+  public String missingMessage(Dataset dataset, URI downloadBase) {
     return missingMessage(dataset, downloadBase, null);
   }
 
   /**
-   * As {@link #missingMessage(Dataset, java.net.URI)}, with a note on why it was not fetched, e.g. {@code "offline"},
+   * As {@link #missingMessage(Dataset, URI)}, with a note on why it was not fetched, e.g. {@code "offline"},
    * placed right after "not found".
    */
-  public String missingMessage(Dataset dataset, java.net.URI downloadBase, String whyNotFetched) {
+  public String missingMessage(Dataset dataset, URI downloadBase, String whyNotFetched) {
     StringBuilder message = new StringBuilder(dataset.id()).append(" not found");
     if (whyNotFetched != null) {
       message.append(" (").append(whyNotFetched).append(")");

@@ -1,6 +1,7 @@
 package superconv.datasets;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class Datasets {
   private static List<String> classNames(Dataset dataset, Path folder) {
     if (dataset.classNamesFile() != null) {
       Path namesFile = folder.resolve(dataset.classNamesFile());
-      if (java.nio.file.Files.isRegularFile(namesFile)) {
+      if (Files.isRegularFile(namesFile)) {
         return Readers.classNames(namesFile, dataset.classes());
       }
     }

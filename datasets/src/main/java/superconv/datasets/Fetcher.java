@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +50,8 @@ public final class Fetcher {
   private static final Logger LOG = LogManager.getLogger(Fetcher.class);
   private static final int BUFFER_BYTES = 1 << 20;
   private static final long PROGRESS_STEP_BYTES = 32L << 20;
+  /** How long to wait for a response to start; the body of a large file may take as long as it needs. */
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
 
   private final HttpClient client;
   private final URI baseOverride;
@@ -85,7 +90,7 @@ public final class Fetcher {
             + ") must be http or https");
       }
       return uri;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new DatasetException("download base URL '" + value + "' (" + BASE_URL_PROPERTY + " / " + BASE_URL_ENV
           + ") is not a URL: " + e.getMessage(), e);
     }
@@ -203,7 +208,8 @@ public final class Fetcher {
     LOG.info("Downloading {}", url);
     HttpResponse<InputStream> response;
     try {
-      response = client.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = client.send(HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new DatasetException("cannot download " + url + ": " + describe(e), e);
     } catch (InterruptedException e) {
@@ -335,7 +341,20 @@ public final class Fetcher {
     }
   }
 
-  private static String describe(IOException e) {
-    return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+  /** An I/O failure in words: its message, else the innermost cause's, named by class where there is no message. */
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+      return "host not found (no network?)";
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return root.getClass().getSimpleName();
   }
 }

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -94,7 +95,7 @@ final class IdxReader {
   }
 
   /** Reads an images file and its labels file into one set, checking shapes, counts and label range. */
-  static ImageSet readSet(String name, Path imagesFile, Path labelsFile, int height, int width, java.util.List<String> classNames) {
+  static ImageSet readSet(String name, Path imagesFile, Path labelsFile, int height, int width, List<String> classNames) {
     Idx images = read(imagesFile, 3);
     if (images.dims()[1] != height || images.dims()[2] != width) {
       throw new DatasetException(String.format("%s: images are %dx%d (header byte offsets 8 and 12), expected %dx%d",

@@ -1,10 +1,12 @@
 package superconv.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,7 +16,7 @@ import superconv.datasets.Dataset;
 
 /** {@code superconv data list}: every known set, its shape, and where it was found (or not). */
 @Command(name = "list", description = "List the data sets and where each is found.")
-final class DataListCommand implements java.util.concurrent.Callable<Integer> {
+final class DataListCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
@@ -44,7 +46,7 @@ final class DataListCommand implements java.util.concurrent.Callable<Integer> {
         row.put("folder", location.find(dataset).map(Path::toString).orElse(null));
         rows.add(row);
       }
-      var out = spec.commandLine().getOut();
+      PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(Json.line(rows));
       } else {
