@@ -1,0 +1,282 @@
+package superconv.optimizers;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The common ground of superconv's optimizers: a direct subclass of TensorFlow Framework's {@link Optimizer} whose
+ * learning rate (and, where used, momentum) is an {@code Operand} the training loop feeds every step, whose state
+ * lives in variables it lists ({@link #stateVariables()}) for initialization and checkpoints, and which reports
+ * diagnostics as tensors of the step just taken.
+ *
+ * <p>The framework drives the build: {@code applyGradients} calls {@link #createSlots}, {@link #prepare}, one
+ * {@link #applyDense} per variable and {@link #finish}. Subclasses compute every new value first and commit them
+ * with {@link #commit}: all assignments wait until every gradient of the step (and every new value of the same
+ * variable) has been computed, so no gradient or state read ever sees a half-updated step (TF1's GATE_GRAPH).
+ */
+public abstract class FedRateOptimizer extends Optimizer {
+
+  private final String name;
+  /** Ops for everything this optimizer adds: the caller's scope (device, ...) under the optimizer's sub-scope. */
+  protected final Ops ops;
+  private final Operand<? extends TNumber> learningRate;
+  private final Operand<? extends TNumber> momentum;
+  private final List<Variable<?>> state = new ArrayList<>();
+  private final Map<String, Variable<?>> slots = new HashMap<>();
+  private final Map<Class<?>, Operand<?>> castRates = new HashMap<>();
+  private final Map<Class<?>, Operand<?>> castMomenta = new HashMap<>();
+  private final List<Operand<TFloat64>> updateSquares = new ArrayList<>();
+  private final List<Operand<TFloat64>> rateSums = new ArrayList<>();
+  private final List<Operand<TFloat64>> rateSquares = new ArrayList<>();
+  private long rateCount;
+  private Map<String, Output<?>> nextGradients = Map.of();
+  private Op gradientsReady;
+  private Operand<TFloat64> updateNorm;
+  private Operand<TFloat64> rateNorm;
+  private Operand<TFloat64> rateMean;
+
+  /**
+   * @param tf the caller's ops (its device scope is kept)
+   * @param name the sub-scope of this optimizer's ops and variables
+   * @param learningRate the fed learning rate, a scalar of any floating type
+   * @param momentum the fed momentum (SGD's mu, Adam's beta1), or null to use the configured constant
+   */
+  protected FedRateOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate,
+      Operand<? extends TNumber> momentum) {
+    super(graphOf(tf), name);
+    this.name = name;
+    this.ops = tf.withSubScope(name);
+    this.learningRate = learningRate;
+    this.momentum = momentum;
+  }
+
+  private static Graph graphOf(Ops tf) {
+    if (!(tf.scope().env() instanceof Graph graph)) {
+      throw new IllegalArgumentException("optimizers build graphs: the Ops must be those of a Graph, not eager");
+    }
+    return graph;
+  }
+
+  @Override
+  public String getOptimizerName() {
+    return name;
+  }
+
+  /**
+   * Builds the update of {@code gradsAndVars} (g, theta pairs); {@code nextGradients} (g' on the next batch, same
+   * order) only for optimizers that need it, else null. Returns the train op.
+   */
+  public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, List<Output<?>> nextGradients, String opName) {
+    List<Op> gate = new ArrayList<>();
+    for (GradAndVar<? extends TType> pair : gradsAndVars) {
+      gate.add(pair.getGradient());
+    }
+    Map<String, Output<?>> next = new HashMap<>();
+    if (nextGradients != null) {
+      if (nextGradients.size() != gradsAndVars.size()) {
+        throw new IllegalArgumentException(
+            nextGradients.size() + " next-batch gradients for " + gradsAndVars.size() + " variables");
+      }
+      for (int i = 0; i < nextGradients.size(); i++) {
+        next.put(gradsAndVars.get(i).getVariable().op().name(), nextGradients.get(i));
+        gate.add(nextGradients.get(i));
+      }
+    }
+    this.nextGradients = next;
+    this.gradientsReady = ops.withControlDependencies(gate).withName("gradients_ready").noOp();
+    return applyGradients(gradsAndVars, opName);
+  }
+
+  @Override
+  public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, String opName) {
+    if (gradientsReady == null) {
+      return applyGradients(gradsAndVars, null, opName);
+    }
+    return super.applyGradients(gradsAndVars, opName);
+  }
+
+  @Override
+  protected void createSlots(List<Output<? extends TType>> variables) {
+    for (Output<? extends TType> v : variables) {
+      if (v.shape().isUnknown() || v.shape().hasUnknownDimension()) {
+        throw new IllegalArgumentException("variable " + v.op().name() + " has no fully known shape: " + v.shape());
+      }
+      createSlotsFor(v);
+    }
+  }
+
+  /** Creates the per-variable state of {@code variable} with {@link #slot}. */
+  protected abstract <T extends TType> void createSlotsFor(Output<T> variable);
+
+  /** A state variable shaped like {@code variable}, initialized to {@code initial} everywhere, listed in the state. */
+  protected <T extends TType> Variable<T> slot(Output<T> variable, String slotName, double initial) {
+    Ops init = ops.withInitScope();
+    Operand<T> value = init.fill(init.constant(variable.shape()), init.dtypes.cast(init.constant(initial), variable.type()));
+    Variable<T> slot = init.withName(variable.op().name().replace('/', '_') + "-" + slotName).variable(value);
+    slots.put(variable.op().name() + "\u0000" + slotName, slot);
+    state.add(slot);
+    return slot;
+  }
+
+  /** The slot made by {@link #slot} for this variable. */
+  @SuppressWarnings("unchecked")
+  protected <T extends TType> Variable<T> slotOf(Output<T> variable, String slotName) {
+    Variable<?> slot = slots.get(variable.op().name() + "\u0000" + slotName);
+    if (slot == null) {
+      throw new IllegalStateException("no slot " + slotName + " for " + variable.op().name());
+    }
+    return (Variable<T>) slot;
+  }
+
+  /** A scalar float64 state variable of the optimizer as a whole (e.g. the step counter), listed in the state. */
+  protected Variable<TFloat64> globalState(String stateName, double initial) {
+    Ops init = ops.withInitScope();
+    Variable<TFloat64> v = init.withName(stateName).variable(init.constant(initial));
+    state.add(v);
+    return v;
+  }
+
+  /** g' of the next batch for this variable; only when the optimizer was given next-batch gradients. */
+  @SuppressWarnings("unchecked")
+  protected <T extends TType> Output<T> nextGradient(Output<T> variable) {
+    Output<?> g = nextGradients.get(variable.op().name());
+    if (g == null) {
+      throw new IllegalStateException(name + " needs the gradient of the next batch (nextLoss) for " + variable.op().name());
+    }
+    return (Output<T>) g;
+  }
+
+  /** The fed learning rate as type T. */
+  @SuppressWarnings("unchecked")
+  protected <T extends TType> Operand<T> learningRate(Class<T> type) {
+    return (Operand<T>) castRates.computeIfAbsent(type, t -> ops.dtypes.cast(learningRate, type));
+  }
+
+  /** Whether a momentum is fed (a schedule with cyclical momentum). */
+  protected boolean momentumFed() {
+    return momentum != null;
+  }
+
+  /** The fed momentum as type T; only when {@link #momentumFed()}. */
+  @SuppressWarnings("unchecked")
+  protected <T extends TType> Operand<T> fedMomentum(Class<T> type) {
+    if (momentum == null) {
+      throw new IllegalStateException("no momentum is fed");
+    }
+    return (Operand<T>) castMomenta.computeIfAbsent(type, t -> ops.dtypes.cast(momentum, type));
+  }
+
+  /** A scalar constant of type T. */
+  protected <T extends TType> Operand<T> constant(double value, Class<T> type) {
+    return ops.dtypes.cast(ops.constant(value), type);
+  }
+
+  /** One assignment of a new value to a state variable or parameter. */
+  protected record Assignment<T extends TType>(Operand<T> target, Operand<T> value) {}
+
+  /**
+   * Assigns every new value after all gradients of the step and all of these values exist: no read of the old
+   * state can come after a write. Returns the op that groups the assignments.
+   */
+  protected Op commit(List<Assignment<?>> assignments) {
+    List<Op> ready = new ArrayList<>();
+    ready.add(gradientsReady);
+    for (Assignment<?> a : assignments) {
+      ready.add(a.value());
+    }
+    Ops after = ops.withControlDependencies(ready);
+    List<Op> assigns = new ArrayList<>();
+    for (Assignment<?> a : assignments) {
+      assigns.add(assign(after, a));
+    }
+    return ops.withControlDependencies(assigns).noOp();
+  }
+
+  private static <T extends TType> Op assign(Ops after, Assignment<T> a) {
+    return after.assign(a.target(), a.value());
+  }
+
+  /** Adds the update {@code delta} of one variable to the update-norm diagnostic. */
+  protected <T extends TType> void recordUpdate(Operand<T> delta) {
+    updateSquares.add(sumOfSquares(delta));
+  }
+
+  /** Adds the per-element calculated rates of one variable to the rate diagnostics. */
+  protected <T extends TType> void recordRates(Operand<T> rates) {
+    Operand<TFloat64> r = ops.dtypes.cast(rates, TFloat64.class);
+    rateSums.add(sumAll(r));
+    rateSquares.add(sumOfSquares(r));
+    long size = rates.shape().size();
+    if (size < 0) {
+      throw new IllegalStateException("rates of unknown size: " + rates.shape());
+    }
+    rateCount += size;
+  }
+
+  private <T extends TType> Operand<TFloat64> sumOfSquares(Operand<T> x) {
+    Operand<TFloat64> d = ops.dtypes.cast(x, TFloat64.class);
+    return sumAll(ops.math.square(d));
+  }
+
+  /** The sum of all elements, whatever the (possibly unknown) static shape. */
+  private Operand<TFloat64> sumAll(Operand<TFloat64> x) {
+    return ops.reduceSum(ops.reshape(x, ops.constant(new long[] {-1})), ops.constant(0));
+  }
+
+  /** Ops to run after every variable's update (e.g. the step counter), given those updates. */
+  protected List<Op> afterUpdates(List<Op> updates) {
+    return List.of();
+  }
+
+  @Override
+  protected Op finish(List<Op> updateOperations, String opName) {
+    List<Op> all = new ArrayList<>(updateOperations);
+    all.addAll(afterUpdates(updateOperations));
+    updateNorm = ops.withName("update_norm").math.sqrt(sum(updateSquares));
+    if (!rateSums.isEmpty()) {
+      rateNorm = ops.withName("rate_norm").math.sqrt(sum(rateSquares));
+      rateMean = ops.withName("rate_mean").math.div(sum(rateSums), ops.constant((double) rateCount));
+    }
+    return ops.withControlDependencies(all).withName(opName).noOp();
+  }
+
+  private Operand<TFloat64> sum(List<Operand<TFloat64>> parts) {
+    return parts.isEmpty() ? ops.constant(0.0) : parts.size() == 1 ? parts.get(0) : ops.math.addN(parts);
+  }
+
+  /** Every state variable this optimizer created (slots, counters), in creation order. */
+  public List<Variable<?>> stateVariables() {
+    return List.copyOf(state);
+  }
+
+  /** The Euclidean norm of the whole update of the step (fetch together with the train op). */
+  public Operand<TFloat64> updateNorm() {
+    if (updateNorm == null) {
+      throw new IllegalStateException("build the train op first");
+    }
+    return updateNorm;
+  }
+
+  /** For optimizers that calculate their rates: the Euclidean norm of the per-element rate vector of the step. */
+  public Optional<Operand<TFloat64>> rateNorm() {
+    return Optional.ofNullable(rateNorm);
+  }
+
+  /** For optimizers that calculate their rates: the mean of the per-element rate vector of the step. */
+  public Optional<Operand<TFloat64>> rateMean() {
+    return Optional.ofNullable(rateMean);
+  }
+}

@@ -1,0 +1,477 @@
+package superconv.optimizers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The optimizers and their TOML tables, e.g. {@code { type = "sgd", momentum = 0.9, nesterov = true }}. Start here:
+ * {@link #fromTable} validates a table into an {@link OptimizerSpec}; {@link #schedule} resolves the schedule a run
+ * feeds it; {@link OptimizerSpec#build} makes the {@link TrainStep}.
+ */
+public final class Optimizers {
+
+  /** The valid {@code type} values. */
+  public static final List<String> TYPES =
+      List.of("sgd", "adam", "cus-adam", "simple-adasecant", "adasecant", "switching");
+
+  private Optimizers() {}
+
+  /** Reads an optimizer table; messages are prefixed with {@code optimizer}. */
+  public static OptimizerSpec fromTable(Map<String, ?> table) {
+    return fromTable(new Table("optimizer", table));
+  }
+
+  /** Reads an optimizer table; messages are prefixed with {@code where}. */
+  public static OptimizerSpec fromTable(String where, Map<String, ?> table) {
+    return fromTable(new Table(where, table));
+  }
+
+  static OptimizerSpec fromTable(Table t) {
+    String type = t.choice("type", TYPES);
+    try {
+      return switch (type) {
+        case "sgd" -> {
+          t.allowOnly(Set.of("type", "momentum", "nesterov", "weight_decay"));
+          yield new Sgd(t.within("momentum", 0.0, 0.0, 1.0, false), t.bool("nesterov", false),
+              t.within("weight_decay", 0.0, 0.0, Double.MAX_VALUE, true));
+        }
+        case "adam", "cus-adam" -> {
+          t.allowOnly(Set.of("type", "beta1", "beta2", "epsilon"));
+          yield new Adam(t.within("beta1", 0.9, 0.0, 1.0, false), t.within("beta2", 0.999, 0.0, 1.0, false),
+              t.positive("epsilon", 1e-8), type.equals("adam"));
+        }
+        case "simple-adasecant" -> {
+          t.allowOnly(Set.of("type", "threshold"));
+          double threshold = Double.POSITIVE_INFINITY;
+          if (t.has("threshold")) {
+            threshold = t.number("threshold");
+            if (!(threshold > 0)) {
+              throw t.bad("threshold", threshold, "a number > 0 (inf for none)");
+            }
+          }
+          yield new SimpleAdaSecant(threshold);
+        }
+        case "adasecant" -> {
+          t.allowOnly(Set.of("type"));
+          yield new AdaSecant();
+        }
+        case "switching" -> {
+          t.allowOnly(Set.of("type", "phases"));
+          yield switching(t);
+        }
+        default -> throw new AssertionError(type);
+      };
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(t.where())) {
+        throw e;
+      }
+      throw new IllegalArgumentException(t.where() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Switching switching(Table t) {
+    List<Table> tables = t.tables("phases");
+    if (tables.size() < 2) {
+      throw t.fail("phases lists " + tables.size() + " phase; switching needs at least 2");
+    }
+    List<Switching.Phase> phases = new ArrayList<>();
+    long start = 0;
+    for (int i = 0; i < tables.size(); i++) {
+      Table p = tables.get(i);
+      p.allowOnly(Set.of("epochs", "optimizer", "schedule"));
+      boolean last = i == tables.size() - 1;
+      Long epochs = null;
+      if (p.has("epochs")) {
+        epochs = p.positiveInteger("epochs");
+      } else if (!last) {
+        throw p.fail("missing key 'epochs' (only the last phase may omit it: it runs to the end)");
+      }
+      OptimizerSpec optimizer = fromTable(p.table("optimizer"));
+      if (optimizer instanceof Switching) {
+        throw p.fail("a phase cannot itself be a switching optimizer");
+      }
+      Map<String, Object> schedule = p.has("schedule") ? p.table("schedule").map() : null;
+      if (schedule == null && optimizer.usesRate()) {
+        throw p.fail("missing key 'schedule': " + optimizer.type() + " uses the fed learning rate");
+      }
+      phases.add(new Switching.Phase(start, epochs, optimizer, schedule));
+      start += epochs == null ? 0 : epochs;
+    }
+    return new Switching(phases);
+  }
+
+  /**
+   * The schedule a run feeds {@code spec}: the switching spec's own (phase schedules in sequence), else the run's
+   * {@code schedule} table; an optimizer that ignores the rate needs none (it is fed 0). Checks that a schedule
+   * with cyclical momentum meets an optimizer that can use it.
+   *
+   * @param scheduleTable the run's schedule table, or null when the manifest gives none
+   */
+  public static Schedule schedule(OptimizerSpec spec, Map<String, ?> scheduleTable, RunLength run) {
+    Optional<Schedule> own = spec.schedule(run);
+    Schedule schedule;
+    if (own.isPresent()) {
+      if (scheduleTable != null) {
+        throw new IllegalArgumentException(
+            "schedule: not allowed with optimizer type \"switching\": its phases carry their own schedules");
+      }
+      schedule = own.get();
+    } else if (scheduleTable != null) {
+      schedule = Schedules.fromTable(scheduleTable, run);
+    } else if (!spec.usesRate()) {
+      schedule = new Schedules.Constant(0.0);
+    } else {
+      throw new IllegalArgumentException(
+          "schedule: missing; optimizer " + spec.type() + " needs a learning-rate schedule, e.g. "
+              + "{ type = \"constant\", lr = 0.01 }");
+    }
+    if (schedule.hasMomentum() && !spec.acceptsMomentum()) {
+      throw new IllegalArgumentException("schedule: " + schedule.type() + " cycles the momentum, but optimizer "
+          + spec.type() + " has none to cycle (use sgd, adam or cus-adam, or drop momentum_max/momentum_min)");
+    }
+    return schedule;
+  }
+
+  /** The gradients of {@code loss} with respect to exactly these variables (never a sweep over the graph). */
+  public static <T extends TType> List<Output<?>> gradients(Ops tf, Operand<T> loss, List<? extends Operand<?>> variables) {
+    Graph graph = (Graph) tf.scope().env();
+    Output<?>[] xs = new Output<?>[variables.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = variables.get(i).asOutput();
+    }
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    List<Output<?>> out = new ArrayList<>();
+    for (int i = 0; i < grads.length; i++) {
+      if (grads[i] == null) {
+        throw new IllegalArgumentException("the loss does not depend on variable " + xs[i].op().name());
+      }
+      out.add(grads[i]);
+    }
+    return out;
+  }
+
+  /** A single optimizer: builds its {@link FedRateOptimizer}. */
+  sealed interface Single extends OptimizerSpec permits Sgd, Adam, SimpleAdaSecant, AdaSecant {
+    FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> momentum);
+
+    @Override
+    default <T extends TFloating> TrainStep build(Ops tf, List<Variable<T>> variables, Operand<T> loss,
+        Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
+      Gradients g = Gradients.of(tf, this, variables, loss, nextLoss);
+      TrainStep.Phase phase = phase(this, tf, "optimizer", 0, g, learningRate, momentum);
+      return new TrainStep(List.of(phase), g.state);
+    }
+  }
+
+  /** The gradients of one step, shared by all phases. */
+  private record Gradients(List<GradAndVar<? extends TType>> pairs, List<Output<?>> next, List<Variable<?>> state) {
+    static <T extends TFloating> Gradients of(Ops tf, OptimizerSpec spec, List<Variable<T>> variables, Operand<T> loss,
+        Operand<T> nextLoss) {
+      if (variables.isEmpty()) {
+        throw new IllegalArgumentException("no trainable variables to optimize");
+      }
+      if (spec.needsNextBatch() && nextLoss == null) {
+        throw new IllegalArgumentException(spec.type() + " needs the loss of the next batch (nextLoss)");
+      }
+      List<Output<?>> grads = gradients(tf, loss, variables);
+      List<GradAndVar<? extends TType>> pairs = new ArrayList<>();
+      for (int i = 0; i < variables.size(); i++) {
+        pairs.add(pair(grads.get(i), variables.get(i).asOutput()));
+      }
+      List<Output<?>> next = spec.needsNextBatch() ? gradients(tf, nextLoss, variables) : null;
+      return new Gradients(pairs, next, new ArrayList<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends TType> GradAndVar<T> pair(Output<?> gradient, Output<T> variable) {
+      return new GradAndVar<>((Output<T>) gradient, variable);
+    }
+  }
+
+  private static TrainStep.Phase phase(Single spec, Ops tf, String name, long startEpoch, Gradients g,
+      Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
+    FedRateOptimizer optimizer = spec.create(tf, name, learningRate, spec.acceptsMomentum() ? momentum : null);
+    var op = optimizer.applyGradients(g.pairs(), spec.needsNextBatch() ? g.next() : null, "train");
+    g.state().addAll(optimizer.stateVariables());
+    return new TrainStep.Phase(startEpoch, spec.type(), op, optimizer.updateNorm(), optimizer.rateNorm(),
+        optimizer.rateMean());
+  }
+
+  private static Map<String, Object> table(String type, Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", type);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
+  private static void require(boolean ok, String format, Object... args) {
+    if (!ok) {
+      throw new IllegalArgumentException(String.format(format, args));
+    }
+  }
+
+  /** {@code { type = "sgd", momentum = 0, nesterov = false, weight_decay = 0 }}: PyTorch's SGD. */
+  public record Sgd(double momentum, boolean nesterov, double weightDecay) implements Single {
+    public Sgd {
+      require(momentum >= 0 && momentum < 1, "momentum = %s is not allowed: expected a number in [0, 1)", momentum);
+      require(weightDecay >= 0 && Double.isFinite(weightDecay),
+          "weight_decay = %s is not allowed: expected a finite number >= 0", weightDecay);
+      require(!nesterov || momentum > 0, "nesterov = true is not allowed with momentum = 0: expected momentum > 0");
+    }
+
+    @Override
+    public String type() {
+      return "sgd";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type(), "momentum", momentum, "nesterov", nesterov, "weight_decay", weightDecay);
+    }
+
+    @Override
+    public boolean needsNextBatch() {
+      return false;
+    }
+
+    @Override
+    public boolean usesRate() {
+      return true;
+    }
+
+    @Override
+    public boolean acceptsMomentum() {
+      return true;
+    }
+
+    @Override
+    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new SgdOptimizer(tf, name, learningRate, fedMomentum, momentum, nesterov, weightDecay);
+    }
+  }
+
+  /**
+   * {@code { type = "adam", beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 }}: PyTorch's Adam; type {@code cus-adam}
+   * ({@code firstMomentCorrection} false) drops the first moment's bias correction (thesis 3.2).
+   */
+  public record Adam(double beta1, double beta2, double epsilon, boolean firstMomentCorrection) implements Single {
+    public Adam {
+      require(beta1 >= 0 && beta1 < 1, "beta1 = %s is not allowed: expected a number in [0, 1)", beta1);
+      require(beta2 >= 0 && beta2 < 1, "beta2 = %s is not allowed: expected a number in [0, 1)", beta2);
+      require(epsilon > 0 && Double.isFinite(epsilon), "epsilon = %s is not allowed: expected a number > 0", epsilon);
+    }
+
+    @Override
+    public String type() {
+      return firstMomentCorrection ? "adam" : "cus-adam";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type(), "beta1", beta1, "beta2", beta2, "epsilon", epsilon);
+    }
+
+    @Override
+    public boolean needsNextBatch() {
+      return false;
+    }
+
+    @Override
+    public boolean usesRate() {
+      return true;
+    }
+
+    @Override
+    public boolean acceptsMomentum() {
+      return true;
+    }
+
+    @Override
+    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new AdamOptimizer(tf, name, learningRate, fedMomentum, beta1, beta2, epsilon, firstMomentCorrection);
+    }
+  }
+
+  /** {@code { type = "simple-adasecant", threshold = 10 }} (threshold +inf when absent): thesis Alg. 3.2. */
+  public record SimpleAdaSecant(double threshold) implements Single {
+    public SimpleAdaSecant {
+      require(threshold > 0, "threshold = %s is not allowed: expected a number > 0", threshold);
+    }
+
+    @Override
+    public String type() {
+      return "simple-adasecant";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type(), "threshold", threshold);
+    }
+
+    @Override
+    public boolean needsNextBatch() {
+      return false;
+    }
+
+    @Override
+    public boolean usesRate() {
+      return false;
+    }
+
+    @Override
+    public boolean acceptsMomentum() {
+      return false;
+    }
+
+    @Override
+    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new SimpleAdaSecantOptimizer(tf, name, learningRate, threshold);
+    }
+  }
+
+  /** {@code { type = "adasecant" }}: thesis Alg. 3.1 with the decisions of 3.3; needs the next batch's loss. */
+  public record AdaSecant() implements Single {
+    @Override
+    public String type() {
+      return "adasecant";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type());
+    }
+
+    @Override
+    public boolean needsNextBatch() {
+      return true;
+    }
+
+    @Override
+    public boolean usesRate() {
+      return false;
+    }
+
+    @Override
+    public boolean acceptsMomentum() {
+      return false;
+    }
+
+    @Override
+    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new AdaSecantOptimizer(tf, name, learningRate);
+    }
+  }
+
+  /**
+   * Thesis 4.5.2: phases, each an optimizer with its schedule for a number of epochs, e.g.
+   * {@code phases = [ { epochs = 13, optimizer = { type = "sgd" }, schedule = { type = "triangular", ... } },
+   * { optimizer = { type = "simple-adasecant", threshold = 10 } } ]}. Every phase's optimizer keeps its own state,
+   * starting fresh at its first step, as the thesis's switch constructed a new optimizer; the weights carry over.
+   */
+  public record Switching(List<Phase> phases) implements OptimizerSpec {
+
+    /**
+     * A phase from epoch {@code startEpoch} for {@code epochs} (null: to the end of the run); {@code schedule} the
+     * raw table (null for optimizers that ignore the rate), validated when laid over a run.
+     */
+    public record Phase(long startEpoch, Long epochs, OptimizerSpec optimizer, Map<String, Object> schedule) {}
+
+    public Switching {
+      phases = List.copyOf(phases);
+      require(phases.size() >= 2, "phases: switching needs at least 2 phases");
+      for (int i = 0; i < phases.size() - 1; i++) {
+        require(phases.get(i).epochs() != null, "phases[%d]: only the last phase may omit epochs", i);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "switching";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (Phase p : phases) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (p.epochs() != null) {
+          m.put("epochs", p.epochs());
+        }
+        m.put("optimizer", p.optimizer().toTable());
+        if (p.schedule() != null) {
+          m.put("schedule", p.schedule());
+        }
+        list.add(m);
+      }
+      return table(type(), "phases", list);
+    }
+
+    @Override
+    public boolean needsNextBatch() {
+      return phases.stream().anyMatch(p -> p.optimizer().needsNextBatch());
+    }
+
+    @Override
+    public boolean usesRate() {
+      return phases.stream().anyMatch(p -> p.optimizer().usesRate());
+    }
+
+    @Override
+    public boolean acceptsMomentum() {
+      return phases.stream().allMatch(p -> p.optimizer().acceptsMomentum());
+    }
+
+    /** The phases' schedules in sequence (constant 0 for phases that ignore the rate), laid over the run. */
+    @Override
+    public Optional<Schedule> schedule(RunLength run) {
+      List<Object> parts = new ArrayList<>();
+      for (Phase p : phases) {
+        Map<String, Object> part = new LinkedHashMap<>();
+        if (p.epochs() != null) {
+          part.put("epochs", p.epochs());
+        }
+        part.put("schedule", p.schedule() != null ? p.schedule() : Map.of("type", "constant", "lr", 0.0));
+        parts.add(part);
+      }
+      Map<String, Object> sequence = new LinkedHashMap<>();
+      sequence.put("type", "sequence");
+      sequence.put("phases", parts);
+      Table t = new Table("optimizer", sequence);
+      return Optional.of(Schedules.sequence(t, "phases", run));
+    }
+
+    @Override
+    public <T extends TFloating> TrainStep build(Ops tf, List<Variable<T>> variables, Operand<T> loss,
+        Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
+      Gradients g = Gradients.of(tf, this, variables, loss, nextLoss);
+      List<TrainStep.Phase> built = new ArrayList<>();
+      for (int i = 0; i < phases.size(); i++) {
+        Phase p = phases.get(i);
+        Single single = (Single) p.optimizer();
+        built.add(phase(single, tf, "phase" + (i + 1) + "_" + single.type().replace('-', '_'), p.startEpoch(), g,
+            learningRate, momentum));
+      }
+      return new TrainStep(built, g.state());
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package superconv.optimizers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * PyTorch's SGD with a fed learning rate: g <- g + wd*theta; with momentum b <- mu*b + g (b starts at 0, so the
+ * first step gives b = g exactly as PyTorch's clone); the step is b, or g + mu*b with Nesterov; theta <- theta -
+ * lr*step. A fed momentum (cyclical, from a one-cycle schedule) replaces the constant mu.
+ */
+public final class SgdOptimizer extends FedRateOptimizer {
+
+  private final double momentum;
+  private final boolean nesterov;
+  private final double weightDecay;
+
+  public SgdOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate,
+      Operand<? extends TNumber> fedMomentum, double momentum, boolean nesterov, double weightDecay) {
+    super(tf, name, learningRate, fedMomentum);
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+    this.weightDecay = weightDecay;
+  }
+
+  private boolean usesBuffer() {
+    return momentum != 0 || momentumFed();
+  }
+
+  @Override
+  protected <T extends TType> void createSlotsFor(Output<T> variable) {
+    if (usesBuffer()) {
+      slot(variable, "momentum", 0.0);
+    }
+  }
+
+  @Override
+  protected <T extends TType> Op applyDense(Ops unused, Output<T> gradient, Output<T> variable) {
+    Class<T> type = variable.type();
+    List<Assignment<?>> updates = new ArrayList<>();
+    Operand<T> d = gradient;
+    if (weightDecay != 0) {
+      d = ops.math.add(d, ops.math.mul(constant(weightDecay, type), variable));
+    }
+    Operand<T> step = d;
+    if (usesBuffer()) {
+      Operand<T> mu = momentumFed() ? fedMomentum(type) : constant(momentum, type);
+      Operand<T> buffer = slotOf(variable, "momentum");
+      Operand<T> newBuffer = ops.math.add(ops.math.mul(mu, buffer), d);
+      updates.add(new Assignment<>(buffer, newBuffer));
+      step = nesterov ? ops.math.add(d, ops.math.mul(mu, newBuffer)) : newBuffer;
+    }
+    Operand<T> delta = ops.math.mul(ops.math.neg(learningRate(type)), step);
+    recordUpdate(delta);
+    updates.add(new Assignment<>(variable, ops.math.add(variable, delta)));
+    return commit(updates);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Learning-rate schedules and graph-level optimizers whose rate is fed every step (thesis 2.4-2.6, 3.2, 3.3).
+ *
+ * <h2>For the training loop</h2>
+ *
+ * <pre>{@code
+ * OptimizerSpec spec = Optimizers.fromTable(optimizerTable);           // validated; spec.toTable() for reports
+ * RunLength run = new RunLength(epochs, iterationsPerEpoch);
+ * Schedule schedule = Optimizers.schedule(spec, scheduleTable, run);   // scheduleTable may be null (see there)
+ *
+ * Placeholder<TFloat32> lr = tf.withName("learning_rate").placeholder(TFloat32.class);
+ * Placeholder<TFloat32> momentum = schedule.hasMomentum() ? tf.placeholder(TFloat32.class) : null;
+ * TrainStep step = spec.build(tf, trainableVariables, loss,
+ *     spec.needsNextBatch() ? lossOfNextBatch : null, lr, momentum);
+ * // step.stateVariables(): every optimizer variable (slots, step counters, tau); their initializers are
+ * // registered with the graph (Session.initialize()); save and restore them with the weights.
+ *
+ * for each epoch e, iteration j (counted over the whole run):
+ *   TrainStep.Phase phase = step.phaseForEpoch(e);
+ *   session.runner().addTarget(phase.trainOp())
+ *       .feed(lr, scalar(schedule.rate(j)))
+ *       [.feed(momentum, scalar(schedule.momentum(j).getAsDouble()))]
+ *       .fetch(loss).fetch(phase.updateNorm())
+ *       [.fetch(phase.rateNorm().get()).fetch(phase.rateMean().get())]     // AdaSecant variants
+ *       .run();
+ * }</pre>
+ *
+ * <p>Fetch the diagnostics in the same run as the train op: they are the values of that step. All assignments of a
+ * step wait for every gradient of the step, so a loss fetched in the same run is the loss before the update.
+ *
+ * <h2>Tables</h2>
+ *
+ * <p>Schedules ({@link superconv.optimizers.Schedules}): {@code constant} (lr), {@code triangular} (min, max,
+ * cycle_epochs | cycle_iterations, up_fraction = 0.5, peak_decay = 1), {@code one-cycle} (min, max, cycle_fraction =
+ * 0.9 | cycle_epochs | cycle_iterations, final_div = 100, momentum_max + momentum_min), {@code exponential} (start,
+ * end | gamma), {@code random} (min, max, seed = 0), {@code cosine} (min = 0, max, cycle_epochs | cycle_iterations =
+ * the run, cycle_mult = 1, peak_decay = 1), {@code sequence} (parts = [{ epochs | iterations, schedule }, ...]).
+ *
+ * <p>Optimizers ({@link superconv.optimizers.Optimizers}): {@code sgd} (momentum = 0, nesterov = false,
+ * weight_decay = 0), {@code adam} and {@code cus-adam} (beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8),
+ * {@code simple-adasecant} (threshold = inf), {@code adasecant}, {@code switching} (phases = [{ epochs, optimizer,
+ * schedule }, ...]).
+ *
+ * <p>{@link superconv.optimizers.Trace} runs any of them on a small problem exactly as training does.
+ */
+package superconv.optimizers;
