@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       ListCommand.class,
       ReportCommand.class,
+      RunCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -11,7 +11,7 @@ public interface ComponentRules {
 
   /** The rules superconv runs with. */
   static ComponentRules standard() {
-    return new KnownComponents();
+    return new OptimizerModuleRules();
   }
 
   Set<String> optimizerTypes();
@@ -25,8 +25,8 @@ public interface ComponentRules {
   List<String> checkOptimizer(Component optimizer);
 
   /**
-   * Problems with a schedule table of a known type for a run of {@code epochs} epochs of
-   * {@code iterationsPerEpoch} iterations; empty when valid.
+   * Problems with a schedule table of a known type that drives {@code optimizer} (already checked) over
+   * {@code epochs} epochs of {@code iterationsPerEpoch} iterations; empty when valid.
    */
-  List<String> checkSchedule(Component schedule, int iterationsPerEpoch, int epochs);
+  List<String> checkSchedule(Component schedule, Component optimizer, int iterationsPerEpoch, int epochs);
 }

@@ -358,7 +358,8 @@ public final class Manifest {
       String dataset = choice(tree, "dataset", DataSetInfo.keys(), where);
       String network = choice(tree, "network", NETWORKS, where);
       int width = integer(tree, "width", 1, Integer.MAX_VALUE, where);
-      int batchSize = integer(tree, "batch_size", 1, Integer.MAX_VALUE, where);
+      // Batch norm needs at least two images per batch for a variance.
+      int batchSize = integer(tree, "batch_size", 2, Integer.MAX_VALUE, where);
       int epochs = integer(tree, "epochs", 1, Integer.MAX_VALUE, where);
       long seed = longInteger(tree, "seed", where);
       String protocol = choice(tree, "data_protocol", DATA_PROTOCOLS, where);
@@ -477,9 +478,10 @@ public final class Manifest {
         if (schedule == null) {
           return null;
         }
-        if (iterationsPerEpoch > 0) {
+        if (iterationsPerEpoch > 0 && optimizerProblems.isEmpty()) {
           Component checked = schedule;
-          rules.checkSchedule(schedule, iterationsPerEpoch, runEpochs)
+          // A phase's schedule is laid over the phase (it starts at the phase's first iteration).
+          rules.checkSchedule(schedule, optimizer, iterationsPerEpoch, length)
               .forEach(p -> problems.add(where + ": schedule " + checked.type() + ": " + p));
         }
       }
