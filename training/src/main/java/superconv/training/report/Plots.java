@@ -44,16 +44,16 @@ public final class Plots {
         continue;
       }
       double iterationsPerEpoch = (double) rows.get(rows.size() - 1).step() / rows.get(rows.size() - 1).epoch();
-      double[] fed = history.lr();
-      if (hasFinite(fed)) {
+      double[][] fed = finite(thinX(history.size(), iterationsPerEpoch), thin(history.lr()));
+      if (fed[0].length > 0) {
         anyRates = true;
-        lr = lr.with(name, thinX(fed.length, iterationsPerEpoch), thin(fed));
-        norms = norms.with(name + " (fed)", thinX(fed.length, iterationsPerEpoch), thin(fed));
+        lr = lr.with(name, fed[0], fed[1]);
+        norms = norms.with(name + " (fed)", fed[0], fed[1]);
       }
-      if (history.hasRateNorms()) {
+      double[][] norm = finite(thinX(history.size(), iterationsPerEpoch), thin(history.rateNorms()));
+      if (norm[0].length > 0) {
         anyNorms = true;
-        double[] norm = history.rateNorms();
-        norms = norms.with(name + " (norm)", thinX(norm.length, iterationsPerEpoch), thin(norm));
+        norms = norms.with(name + " (norm)", norm[0], norm[1]);
       }
     }
     List<Path> written = new ArrayList<>();
@@ -75,13 +75,20 @@ public final class Plots {
     return file;
   }
 
-  private static boolean hasFinite(double[] values) {
-    for (double v : values) {
-      if (Double.isFinite(v)) {
-        return true;
+  /** The points whose y is finite: iterations without a value (a phase with no fed rate) leave a gap. */
+  private static double[][] finite(double[] x, double[] y) {
+    int n = 0;
+    for (double v : y) {
+      n += Double.isFinite(v) ? 1 : 0;
+    }
+    double[][] out = {new double[n], new double[n]};
+    for (int i = 0, k = 0; i < y.length; i++) {
+      if (Double.isFinite(y[i])) {
+        out[0][k] = x[i];
+        out[1][k++] = y[i];
       }
     }
-    return false;
+    return out;
   }
 
   private static int stride(int n) {

@@ -38,9 +38,19 @@ public final class AtomicFiles {
         out.flush();
         channel.force(true);
       }
+      readableByAll(tmp);
       Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Temporary files are created owner-only; results are files like any other (rw-r--r--). */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its defaults apply.
     }
   }
 

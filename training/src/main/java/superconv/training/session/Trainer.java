@@ -287,7 +287,9 @@ public final class Trainer {
           for (int s = 0; s < perEpoch; s++) {
             long global = (long) epoch * perEpoch + s;
             double lr = schedule.rate(global);
-            boolean fetch = (s + 1) % spec.lossEvery() == 0 || s == perEpoch - 1;
+            // Calculated rates are recorded every iteration (thesis Figs. 4.18b, 4.22), so their phases fetch
+            // every step; otherwise the loss comes back every loss_every steps and at the end of the epoch.
+            boolean fetch = built.rateNorm().isPresent() || (s + 1) % spec.lossEvery() == 0 || s == perEpoch - 1;
             double[] fetched = step(epoch, s, global, lr, built, fetch);
             lastRate = fed ? lr : Double.NaN;
             double norm = fetched.length > 1 ? fetched[1] : Double.NaN;
