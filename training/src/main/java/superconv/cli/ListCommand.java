@@ -3,7 +3,10 @@ package superconv.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import superconv.training.manifest.Component;
@@ -16,6 +19,8 @@ import superconv.training.manifest.RunSpec;
 /** {@code superconv list MANIFEST}: the runs a manifest expands to, exactly as they would train. */
 @Command(name = "list", description = "List the runs a manifest expands to (validates the whole manifest).")
 final class ListCommand implements Callable<Integer> {
+
+  @Spec CommandSpec commandSpec;
 
   @Parameters(index = "0", paramLabel = "MANIFEST", description = "The experiment manifest (TOML).")
   Path manifest;
@@ -33,19 +38,19 @@ final class ListCommand implements Callable<Integer> {
     try {
       runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
     } catch (ManifestException e) {
-      return ManifestErrors.print(e);
+      return ManifestErrors.print(e, err());
     }
     if (json) {
-      System.out.println(Json.line(runs));
+      out().println(Json.line(runs));
       return 0;
     }
-    System.out.printf("%-58s %-13s %-8s %5s %6s  %s%n", "RUN", "DATASET", "NETWORK", "BATCH", "EPOCHS", "TRAINING");
+    out().printf("%-58s %-13s %-8s %5s %6s  %s%n", "RUN", "DATASET", "NETWORK", "BATCH", "EPOCHS", "TRAINING");
     for (RunSpec run : runs) {
-      System.out.printf("%-58s %-13s %-8s %5d %6d  %s%n", run.id(), run.dataset(),
+      out().printf("%-58s %-13s %-8s %5d %6d  %s%n", run.id(), run.dataset(),
           run.network() + (run.width() == 64 ? "" : "/" + run.width()), run.batchSize(), run.epochs(),
           training(run));
     }
-    System.out.println(runs.size() + (runs.size() == 1 ? " run" : " runs"));
+    out().println(runs.size() + (runs.size() == 1 ? " run" : " runs"));
     return 0;
   }
 
@@ -72,5 +77,13 @@ final class ListCommand implements Callable<Integer> {
         v instanceof Double d && Double.isFinite(d) ? new java.math.BigDecimal(d.toString()).stripTrailingZeros()
             .toPlainString() : v));
     return text.toString();
+  }
+
+  private PrintWriter out() {
+    return commandSpec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return commandSpec.commandLine().getErr();
   }
 }

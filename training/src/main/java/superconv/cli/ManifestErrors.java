@@ -9,10 +9,10 @@ final class ManifestErrors {
 
   private ManifestErrors() {}
 
-  static int print(ManifestException e) {
-    System.err.println("superconv: the manifest was refused; nothing was run or written:");
+  static int print(ManifestException e, java.io.PrintWriter err) {
+    err.println("superconv: refused; nothing was run or written:");
     for (String problem : e.problems()) {
-      System.err.println("  " + problem);
+      err.println("  " + problem);
     }
     return EXIT_BAD_MANIFEST;
   }

@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import superconv.training.report.Report;
@@ -15,6 +18,8 @@ import superconv.training.run.AtomicFiles;
 /** {@code superconv report RUNS_DIR}: the thesis's results table and figures for whatever ran. */
 @Command(name = "report", description = "Tables (like thesis Tables 4.1-4.5) and plots from run folders.")
 final class ReportCommand implements Callable<Integer> {
+
+  @Spec CommandSpec commandSpec;
 
   @Parameters(index = "0", paramLabel = "RUNS_DIR", description = "A runs directory (or one experiment's folder).")
   Path runsDir;
@@ -36,31 +41,39 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(runsDir)) {
-      System.err.println("superconv report: " + runsDir + " is not a directory");
+      err().println("superconv report: " + runsDir + " is not a directory");
       return 2;
     }
     List<RunResult> results = Report.load(runsDir, only);
     if (results.isEmpty()) {
-      System.err.println("superconv report: no run folders (with run.json) below " + runsDir
+      err().println("superconv report: no run folders (with run.json) below " + runsDir
           + (only == null ? "" : " matching " + only));
       return 1;
     }
     ResultsTable table = ResultsTable.of(results);
-    System.out.print(table.text());
-    System.out.println("* best Max Acc. per data set and network; " + results.size() + " runs");
+    out().print(table.text());
+    out().println("* best Max Acc. per data set and network; " + results.size() + " runs");
     if (markdown != null) {
       AtomicFiles.writeString(markdown, table.markdown());
-      System.out.println("markdown: " + markdown);
+      out().println("markdown: " + markdown);
     }
     if (csv != null) {
       AtomicFiles.writeString(csv, table.csv());
-      System.out.println("csv: " + csv);
+      out().println("csv: " + csv);
     }
     if (plots != null) {
       for (Path png : Report.plots(results, plots, only != null)) {
-        System.out.println("plot: " + png);
+        out().println("plot: " + png);
       }
     }
     return 0;
+  }
+
+  private PrintWriter out() {
+    return commandSpec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return commandSpec.commandLine().getErr();
   }
 }

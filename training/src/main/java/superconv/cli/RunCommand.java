@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import superconv.datasets.DataLocation;
@@ -32,6 +35,8 @@ import superconv.training.session.Trainer;
 /** {@code superconv run MANIFEST}: trains each selected run in turn, skipping finished ones, resuming the rest. */
 @Command(name = "run", description = "Train the runs of a manifest (finished runs are skipped, interrupted ones resume).")
 final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec commandSpec;
 
   private static final Logger LOG = LogManager.getLogger(RunCommand.class);
 
@@ -67,22 +72,22 @@ final class RunCommand implements Callable<Integer> {
       runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
       plans = RunPlan.of(runs, dir);
     } catch (ManifestException e) {
-      return ManifestErrors.print(e);
+      return ManifestErrors.print(e, err());
     }
     if (dryRun) {
       for (RunPlan plan : plans) {
-        System.out.printf("%-8s %s%s%n", plan.action().key(), plan.spec().id(), plan.previous() == null ? ""
+        out().printf("%-8s %s%s%n", plan.action().key(), plan.spec().id(), plan.previous() == null ? ""
             : " (" + plan.previous().status().key() + ", " + plan.previous().epochsCompleted() + "/"
                 + plan.spec().epochs() + " epochs)");
       }
-      System.out.println(plans.size() + " runs; runs directory " + dir + "; nothing was written (--dry-run)");
+      out().println(plans.size() + " runs; runs directory " + dir + "; nothing was written (--dry-run)");
       return 0;
     }
     Map<String, DataSplits> data;
     try {
       data = loadData(plans);
     } catch (RuntimeException e) {
-      System.err.println("superconv run: " + e.getMessage());
+      err().println("superconv run: " + e.getMessage());
       return ManifestErrors.EXIT_BAD_MANIFEST;
     }
     List<String[]> summary = new ArrayList<>();
@@ -137,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
     return new String[] {spec.id(), status, epochs + "/" + spec.epochs(), best};
   }
 
-  private static void printSummary(List<String[]> rows, Path dir) {
+  private void printSummary(List<String[]> rows, Path dir) {
     String[] header = {"RUN", "STATUS", "EPOCHS", "BEST VAL ACC (%)"};
     int[] widths = new int[header.length];
     for (String[] row : concat(header, rows)) {
@@ -150,9 +155,9 @@ final class RunCommand implements Callable<Integer> {
       for (int i = 0; i < row.length; i++) {
         line.append(String.format("%-" + (widths[i] + 2) + "s", row[i]));
       }
-      System.out.println(line.toString().stripTrailing());
+      out().println(line.toString().stripTrailing());
     }
-    System.out.println("run folders: " + dir + "   (superconv report " + dir + ")");
+    out().println("run folders: " + dir + "   (superconv report " + dir + ")");
   }
 
   private static List<String[]> concat(String[] header, List<String[]> rows) {
@@ -190,8 +195,16 @@ final class RunCommand implements Callable<Integer> {
               "stopped by a signal; the next run of the manifest resumes from the last checkpoint"));
         }
       } catch (IOException e) {
-        System.err.println("superconv: could not mark " + folder.dir() + " as interrupted: " + e.getMessage());
+        err().println("superconv: could not mark " + folder.dir() + " as interrupted: " + e.getMessage());
       }
     }
+  }
+
+  private PrintWriter out() {
+    return commandSpec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return commandSpec.commandLine().getErr();
   }
 }
