@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -263,10 +264,16 @@ public final class Fetcher {
       Files.createDirectories(base);
       for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
         String name = entry.getName();
-        if (name.startsWith("/") || name.startsWith("\\") || Path.of(name).isAbsolute()) {
+        Path relative;
+        try {
+          relative = Path.of(name);
+        } catch (InvalidPathException e) {
+          throw new DatasetException(archive + ": refusing entry '" + name + "': not a valid path here", e);
+        }
+        if (name.startsWith("/") || name.startsWith("\\") || relative.isAbsolute()) {
           throw new DatasetException(archive + ": refusing entry '" + name + "': absolute path");
         }
-        Path path = base.resolve(name).normalize();
+        Path path = base.resolve(relative).normalize();
         if (!path.startsWith(base) || path.equals(base) && !entry.isDirectory()) {
           throw new DatasetException(archive + ": refusing entry '" + name + "': it would land outside " + base);
         }

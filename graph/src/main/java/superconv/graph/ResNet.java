@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -77,10 +78,12 @@ public final class ResNet<T extends TFloating> {
   private final Variable<T> headKernel;
   private final Variable<T> headBias;
   private final Op initOp;
+  private final boolean withInitializers;
   private int variableIndex;
 
-  private ResNet(Ops tf, ModelSpec spec, Class<T> type) {
+  private ResNet(Ops tf, ModelSpec spec, Class<T> type, boolean initializers) {
     this.tf = tf;
+    this.withInitializers = initializers;
     this.variableScopes = new Scopes(tf);
     this.spec = spec;
     this.type = type;
@@ -147,17 +150,25 @@ public final class ResNet<T extends TFloating> {
     headBias = variable(head, "bias", Shape.of(spec.classes()), uniform(head, Shape.of(spec.classes()), bound), trainable);
     stages.add(new Stage("head", 1, 1, spec.classes(), parameters() - before, (long) in * spec.classes()));
 
-    initOp = tf.withName("init_model").withControlDependencies(initializers).noOp();
+    initOp = initializers ? tf.withName("init_model").withControlDependencies(this.initializers).noOp() : null;
   }
 
   /** Creates the variables of the network described by {@code spec} and their initializers. */
   public static <T extends TFloating> ResNet<T> create(Ops tf, ModelSpec spec, Class<T> type) {
-    return new ResNet<>(tf, spec, type);
+    return new ResNet<>(tf, spec, type, true);
+  }
+
+  /**
+   * Variables without initializer ops, for graphs whose weights are loaded from elsewhere (the exported inference
+   * graph): keeps such graphs free of random ops they never run.
+   */
+  static ResNet<TFloat32> createUninitialized(Ops tf, ModelSpec spec) {
+    return new ResNet<>(tf, spec, TFloat32.class, false);
   }
 
   /** A float32 network. */
   public static ResNet<TFloat32> create(Ops tf, ModelSpec spec) {
-    return new ResNet<>(tf, spec, TFloat32.class);
+    return new ResNet<>(tf, spec, TFloat32.class, true);
   }
 
   public ModelSpec spec() {
@@ -192,6 +203,9 @@ public final class ResNet<T extends TFloating> {
 
   /** Runs every variable's seeded initializer. */
   public Op initializer() {
+    if (initOp == null) {
+      throw new IllegalStateException("this network was built without initializers");
+    }
     return initOp;
   }
 
@@ -355,24 +369,30 @@ public final class ResNet<T extends TFloating> {
     return variableScopes.at(scope);
   }
 
-  private Variable<T> variable(Ops s, String name, Shape shape, Operand<T> initial, List<Variable<T>> into) {
+  private Variable<T> variable(Ops s, String name, Shape shape, Supplier<Operand<T>> initial, List<Variable<T>> into) {
     Variable<T> v = s.withName(name).variable(shape, type);
-    initializers.add(s.withName(name + "_init").assign(v, initial));
+    if (withInitializers) {
+      initializers.add(s.withName(name + "_init").assign(v, initial.get()));
+    }
     into.add(v);
     return v;
   }
 
-  private Operand<T> uniform(Ops s, Shape shape, double bound) {
+  private Supplier<Operand<T>> uniform(Ops s, Shape shape, double bound) {
     long index = variableIndex++;
+    return () -> uniformValues(s, shape, bound, index);
+  }
+
+  private Operand<T> uniformValues(Ops s, Shape shape, double bound, long index) {
     Operand<T> u =
         s.random.statelessRandomUniform(s.constant(shape.asArray()), s.constant(new long[] {spec.seed(), index}), type);
     // u in [0, 1) -> bound * (2u - 1) in [-bound, bound)
     return s.math.mul(s.math.sub(s.math.mul(u, scalar(s, 2)), scalar(s, 1)), scalar(s, bound));
   }
 
-  private Operand<T> filled(Ops s, Shape shape, double value) {
+  private Supplier<Operand<T>> filled(Ops s, Shape shape, double value) {
     variableIndex++;
-    return s.fill(s.constant(shape.asArray()), scalar(s, value));
+    return () -> s.fill(s.constant(shape.asArray()), scalar(s, value));
   }
 
   private static List<Long> asList(long[] values) {

@@ -2,6 +2,7 @@ package superconv.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -71,9 +72,9 @@ class GradientCheckTest {
             int k = random.nextInt(values[v].length);
             double original = values[v][k];
             values[v][k] = original + h;
-            double plus = lossWith(s, loss, images, x, vars.get(v), values[v]);
+            double plus = lossWith(s, loss, images, x, vars, values);
             values[v][k] = original - h;
-            double minus = lossWith(s, loss, images, x, vars.get(v), values[v]);
+            double minus = lossWith(s, loss, images, x, vars, values);
             values[v][k] = original;
             double numeric = (plus - minus) / (2 * h);
             double a = analytic[v][k];
@@ -88,11 +89,22 @@ class GradientCheckTest {
     }
   }
 
+  /** Feeds every variable (one feed signature, so the session prunes and compiles the graph once). */
   private static double lossWith(
-      Session s, Operand<TFloat64> loss, Placeholder<TFloat64> images, TFloat64 x, Variable<TFloat64> v, double[] value) {
-    try (TFloat64 t = TFloat64.tensorOf(v.shape(), DataBuffers.of(value, true, false));
-        Result r = s.runner().feed(images, x).feed(v, t).fetch(loss).run()) {
-      return ((TFloat64) r.get(0)).getDouble();
+      Session s, Operand<TFloat64> loss, Placeholder<TFloat64> images, TFloat64 x, List<Variable<TFloat64>> vars, double[][] values) {
+    List<TFloat64> tensors = new ArrayList<>();
+    try {
+      var runner = s.runner().feed(images, x);
+      for (int v = 0; v < vars.size(); v++) {
+        TFloat64 t = TFloat64.tensorOf(vars.get(v).shape(), DataBuffers.of(values[v], true, false));
+        tensors.add(t);
+        runner.feed(vars.get(v), t);
+      }
+      try (Result r = runner.fetch(loss).run()) {
+        return ((TFloat64) r.get(0)).getDouble();
+      }
+    } finally {
+      tensors.forEach(TFloat64::close);
     }
   }
 

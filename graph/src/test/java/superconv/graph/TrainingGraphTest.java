@@ -101,4 +101,72 @@ class TrainingGraphTest {
       return out;
     }
   }
+
+  @Test
+  void evaluationCoversEveryTestImageIncludingTheLastPartialSlice() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      TrainingGraph tg = TrainingGraph.build(Ops.create(g), spec(2, 10));
+      s.run(tg.initializer());
+      tg.uploadData(s, TRAIN, TEST);
+      assertThat(tg.evalStarts()).containsExactly(0, 10, 20);
+      double lossSum = 0;
+      int correct = 0;
+      int count = 0;
+      for (int start : tg.evalStarts()) {
+        try (TInt32 st = TInt32.scalarOf(start); Result r = s.runner().feed(tg.evalStart(), st).fetch(tg.evalLogits()).run()) {
+          float[] logits = BatchNormTest.floats((TFloat32) r.get(0));
+          int n = logits.length / 3;
+          for (int i = 0; i < n; i++) {
+            int label = TEST.labels()[start + i];
+            double max = Math.max(logits[3 * i], Math.max(logits[3 * i + 1], logits[3 * i + 2]));
+            double z = 0;
+            int best = 0;
+            for (int k = 0; k < 3; k++) {
+              z += Math.exp(logits[3 * i + k] - max);
+              best = logits[3 * i + k] > logits[3 * i + best] ? k : best;
+            }
+            lossSum += Math.log(z) + max - logits[3 * i + label];
+            correct += best == label ? 1 : 0;
+          }
+          count += n;
+        }
+      }
+      assertThat(count).isEqualTo(23);
+      TrainingGraph.Evaluation eval = tg.evaluate(s);
+      assertThat(eval.count()).isEqualTo(23);
+      assertThat(eval.loss()).isCloseTo(lossSum / 23, within(1e-5));
+      assertThat(eval.accuracy()).isEqualTo(correct / 23.0);
+    }
+  }
+
+  @Test
+  void hostFedPathComputesTheSameLossAsResidentData() {
+    TrainingGraphSpec resident = spec(2, 10).withNextBatch(true);
+    float[] expected = new float[4];
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      TrainingGraph tg = TrainingGraph.build(Ops.create(g), resident);
+      s.run(tg.initializer());
+      tg.uploadData(s, TRAIN, TEST);
+      try (var feed = tg.feed(1, 6); Result r = feed.apply(s.runner()).fetch(tg.loss()).fetch(tg.nextLoss().orElseThrow()).run()) {
+        expected[0] = ((TFloat32) r.get(0)).getFloat();
+        expected[1] = ((TFloat32) r.get(1)).getFloat();
+      }
+      TrainingGraph.Evaluation e = tg.evaluate(s);
+      expected[2] = (float) e.loss();
+      expected[3] = (float) e.accuracy();
+    }
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      TrainingGraph tg = TrainingGraph.build(Ops.create(g), resident.withInputMode(InputMode.HOST_FED));
+      s.run(tg.initializer());
+      int[] permutation = tg.permutation(s, 1);
+      try (var feed = tg.hostFeed(TRAIN, permutation, 1, 6);
+          Result r = feed.apply(s.runner()).fetch(tg.loss()).fetch(tg.nextLoss().orElseThrow()).run()) {
+        assertThat(((TFloat32) r.get(0)).getFloat()).isCloseTo(expected[0], within(1e-5f));
+        assertThat(((TFloat32) r.get(1)).getFloat()).isCloseTo(expected[1], within(1e-5f));
+      }
+      TrainingGraph.Evaluation e = tg.evaluate(s, TEST);
+      assertThat((float) e.loss()).isCloseTo(expected[2], within(1e-5f));
+      assertThat((float) e.accuracy()).isEqualTo(expected[3]);
+    }
+  }
 }

@@ -76,11 +76,32 @@ public abstract class FedRateOptimizer extends Optimizer {
   }
 
   /**
+   * Refused: the framework's version differentiates every {@code VariableV2} of the graph, which would reach
+   * batch-norm statistics and the resident data set. Compute gradients for an explicit variable list with
+   * {@link Optimizers#gradients} (or let {@link OptimizerSpec#build} do it) and call {@link #applyGradients}.
+   */
+  @Override
+  public <T extends TType> List<GradAndVar<?>> computeGradients(Operand<?> loss) {
+    throw new UnsupportedOperationException(name + ": gradients over every variable of the graph are refused; "
+        + "use Optimizers.gradients(tf, loss, variables) for an explicit variable list and applyGradients, or OptimizerSpec.build");
+  }
+
+  /**
    * Builds the update of {@code gradsAndVars} (g, theta pairs); {@code nextGradients} (g' on the next batch, same
    * order) only for optimizers that need it, else null. Returns the train op.
    */
   public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, List<Output<?>> nextGradients, String opName) {
-    List<Op> gate = new ArrayList<>();
+    return applyGradients(gradsAndVars, nextGradients, List.of(), opName);
+  }
+
+  /**
+   * As {@link #applyGradients(List, List, String)}, and no assignment runs before the ops {@code before} either:
+   * pass the loss (and the next batch's loss) so that a loss fetched in the same run as the train op is always the
+   * loss before the update, even where no gradient needs the loss op itself.
+   */
+  public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, List<Output<?>> nextGradients,
+      List<? extends Op> before, String opName) {
+    List<Op> gate = new ArrayList<>(before);
     for (GradAndVar<? extends TType> pair : gradsAndVars) {
       gate.add(pair.getGradient());
     }

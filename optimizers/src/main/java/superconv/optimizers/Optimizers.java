@@ -10,6 +10,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.family.TFloating;
@@ -152,7 +153,9 @@ public final class Optimizers {
     for (int i = 0; i < xs.length; i++) {
       xs[i] = variables.get(i).asOutput();
     }
-    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    refuseRefInputs(loss);
+    // An explicit fresh prefix: a second default-prefixed call on one graph crashes TensorFlow's C++ builder.
+    Output<?>[] grads = graph.addGradients(freshPrefix(graph), new Output<?>[] {loss.asOutput()}, xs, null);
     List<Output<?>> out = new ArrayList<>();
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] == null) {
@@ -161,6 +164,54 @@ public final class Optimizers {
       out.add(grads[i]);
     }
     return out;
+  }
+
+  /**
+   * Ops whose C++ gradient casts to its input's type: fed straight from a VariableV2 that type is a reference
+   * (float_ref) and TensorFlow 2.18 fails (Pow) or crashes the JVM (Square).
+   */
+  private static final Set<String> NEED_VALUE_INPUTS = Set.of("Square", "Pow");
+
+  /** Finds such ops on the loss's inputs, naming op and variable, before TensorFlow would crash on them. */
+  private static void refuseRefInputs(Operand<?> loss) {
+    java.util.ArrayDeque<org.tensorflow.GraphOperation> queue = new java.util.ArrayDeque<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    if (loss.op() instanceof org.tensorflow.GraphOperation root) {
+      queue.add(root);
+    }
+    while (!queue.isEmpty()) {
+      org.tensorflow.GraphOperation op = queue.poll();
+      if (!seen.add(op.name())) {
+        continue;
+      }
+      for (int i = 0; i < op.numInputs(); i++) {
+        if (!(op.input(i).op() instanceof org.tensorflow.GraphOperation input)) {
+          continue;
+        }
+        if (NEED_VALUE_INPUTS.contains(op.type()) && input.type().equals("VariableV2")) {
+          throw new IllegalArgumentException(String.format(
+              "the loss applies %s (op '%s') directly to variable '%s': TensorFlow's gradient of %s fails on a "
+                  + "variable reference; read the variable through tf.identity(...) first (or use tf.math.mul(w, w))",
+              op.type(), op.name(), input.name(), op.type()));
+        }
+        queue.add(input);
+      }
+    }
+  }
+
+  /** "gradients", "gradients_1", ...: the first prefix no operation of the graph uses yet. */
+  private static synchronized String freshPrefix(Graph graph) {
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    graph.operations().forEachRemaining(op -> {
+      String name = op.name();
+      int slash = name.indexOf('/');
+      taken.add(slash < 0 ? name : name.substring(0, slash));
+    });
+    String prefix = "gradients";
+    for (int i = 1; taken.contains(prefix); i++) {
+      prefix = "gradients_" + i;
+    }
+    return prefix;
   }
 
   /** A single optimizer: builds its {@link FedRateOptimizer}. */
@@ -178,7 +229,8 @@ public final class Optimizers {
   }
 
   /** The gradients of one step, shared by all phases. */
-  private record Gradients(List<GradAndVar<? extends TType>> pairs, List<Output<?>> next, List<Variable<?>> state) {
+  private record Gradients(List<GradAndVar<? extends TType>> pairs, List<Output<?>> next, List<Op> losses,
+      List<Variable<?>> state) {
     static <T extends TFloating> Gradients of(Ops tf, OptimizerSpec spec, List<Variable<T>> variables, Operand<T> loss,
         Operand<T> nextLoss) {
       if (variables.isEmpty()) {
@@ -193,7 +245,8 @@ public final class Optimizers {
         pairs.add(pair(grads.get(i), variables.get(i).asOutput()));
       }
       List<Output<?>> next = spec.needsNextBatch() ? gradients(tf, nextLoss, variables) : null;
-      return new Gradients(pairs, next, new ArrayList<>());
+      List<Op> losses = spec.needsNextBatch() ? List.of(loss, nextLoss) : List.of(loss);
+      return new Gradients(pairs, next, losses, new ArrayList<>());
     }
 
     @SuppressWarnings("unchecked")
@@ -205,7 +258,7 @@ public final class Optimizers {
   private static TrainStep.Phase phase(Single spec, Ops tf, String name, long startEpoch, Gradients g,
       Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
     FedRateOptimizer optimizer = spec.create(tf, name, learningRate, spec.acceptsMomentum() ? momentum : null);
-    var op = optimizer.applyGradients(g.pairs(), spec.needsNextBatch() ? g.next() : null, "train");
+    Op op = optimizer.applyGradients(g.pairs(), spec.needsNextBatch() ? g.next() : null, g.losses(), "train");
     g.state().addAll(optimizer.stateVariables());
     return new TrainStep.Phase(startEpoch, spec.type(), op, optimizer.updateNorm(), optimizer.rateNorm(),
         optimizer.rateMean());

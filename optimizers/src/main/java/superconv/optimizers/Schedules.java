@@ -32,6 +32,16 @@ public final class Schedules {
   }
 
   static Schedule fromTable(Table t, RunLength run) {
+    return fromTable(t, new Span(run.iterations(), run.iterationsPerEpoch()));
+  }
+
+  /**
+   * The stretch of iterations a schedule is laid over, with the epoch length that converts its epoch keys: a run,
+   * or a part of a sequence (which need not be whole epochs).
+   */
+  private record Span(long iterations, long iterationsPerEpoch) {}
+
+  private static Schedule fromTable(Table t, Span run) {
     String type = t.choice("type", TYPES);
     try {
       return switch (type) {
@@ -98,7 +108,7 @@ public final class Schedules {
   }
 
   /** The cycle length in iterations from cycle_epochs or cycle_iterations; {@code fallback} when neither. */
-  private static double cycle(Table t, RunLength run, Double fallback) {
+  private static double cycle(Table t, Span run, Double fallback) {
     if (t.has("cycle_epochs") && t.has("cycle_iterations")) {
       throw t.fail("give cycle_epochs or cycle_iterations, not both");
     }
@@ -125,6 +135,10 @@ public final class Schedules {
 
   /** A sequence from the list {@code listKey} of {@code t}; used for {@code parts} and for switching's phases. */
   static Sequence sequence(Table t, String listKey, RunLength run) {
+    return sequence(t, listKey, new Span(run.iterations(), run.iterationsPerEpoch()));
+  }
+
+  private static Sequence sequence(Table t, String listKey, Span run) {
     List<Table> parts = t.tables(listKey);
     List<Sequence.Part> out = new ArrayList<>();
     long start = 0;
@@ -153,9 +167,7 @@ public final class Schedules {
       if (start + length > total) {
         throw p.fail(String.format("this part ends at iteration %d, after the run's %d iterations", start + length, total));
       }
-      RunLength partRun = length % run.iterationsPerEpoch() == 0
-          ? new RunLength(length / run.iterationsPerEpoch(), run.iterationsPerEpoch())
-          : RunLength.ofIterations(length);
+      Span partRun = new Span(length, run.iterationsPerEpoch());
       Schedule schedule = fromTable(p.table("schedule"), partRun);
       if (schedule instanceof Sequence) {
         throw p.fail("a sequence cannot nest another sequence; list all parts in one");
@@ -164,8 +176,9 @@ public final class Schedules {
       start += length;
     }
     if (start != total) {
-      throw t.fail(String.format("the parts cover %d iterations but the run has %d (%d epochs of %d); "
-          + "omit the last part's length to let it take the rest", start, total, run.epochs(), run.iterationsPerEpoch()));
+      throw t.fail(String.format("the parts cover %d iterations but the run has %d (%s epochs of %d); "
+          + "omit the last part's length to let it take the rest", start, total,
+          Table.fmt((double) total / run.iterationsPerEpoch()), run.iterationsPerEpoch()));
     }
     return new Sequence(out);
   }

@@ -178,6 +178,34 @@ class OptimizerGraphTest {
   }
 
   @Test
+  void everyOptimizerWithEveryScheduleInFloat64() {
+    RunLength run = RunLength.ofIterations(STEPS);
+    List<Map<String, Object>> schedules = List.of(
+        Map.of("type", "constant", "lr", 0.03),
+        Map.of("type", "triangular", "min", 0.001, "max", 0.2, "cycle_iterations", 3.5, "up_fraction", 0.3,
+            "peak_decay", 0.7),
+        Map.of("type", "one-cycle", "min", 0.01, "max", 0.2, "cycle_fraction", 0.6),
+        Map.of("type", "exponential", "start", 0.2, "end", 0.01),
+        Map.of("type", "random", "min", 0.001, "max", 0.2, "seed", 3),
+        Map.of("type", "cosine", "max", 0.2, "cycle_iterations", 4, "cycle_mult", 1.5),
+        Map.of("type", "sequence", "parts", List.of(
+            Map.of("iterations", 4, "schedule", Map.of("type", "constant", "lr", 0.1)),
+            Map.of("schedule", Map.of("type", "exponential", "start", 0.1, "gamma", 0.5)))));
+    Map<Map<String, Object>, Supplier<Reference.Stepper>> optimizers = Map.of(
+        Map.of("type", "sgd", "momentum", 0.9, "nesterov", true, "weight_decay", 0.01),
+        () -> new Reference.Sgd(0.9, true, 0.01),
+        Map.of("type", "adam", "beta1", 0.8), () -> new Reference.Adam(0.8, 0.999, 1e-8, true),
+        Map.of("type", "cus-adam"), () -> new Reference.Adam(0.9, 0.999, 1e-8, false),
+        Map.of("type", "simple-adasecant", "threshold", 3), () -> new Reference.SimpleAdaSecant(3),
+        Map.of("type", "adasecant"), Reference.AdaSecant::new);
+    for (Map<String, Object> table : schedules) {
+      Schedule schedule = Schedules.fromTable(table, run);
+      optimizers.forEach((optimizer, reference) ->
+          check(optimizer, schedule, reference, Trace.DType.FLOAT64, 1e-9));
+    }
+  }
+
+  @Test
   void cyclicalMomentumIsFedToSgdAndAdam() {
     Schedule oneCycle = Schedules.fromTable(Map.of("type", "one-cycle", "min", 0.01, "max", 0.1, "cycle_iterations", 6,
         "momentum_max", 0.95, "momentum_min", 0.85), RunLength.ofIterations(STEPS));

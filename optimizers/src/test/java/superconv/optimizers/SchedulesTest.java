@@ -158,6 +158,15 @@ class SchedulesTest {
   }
 
   @Test
+  void partsOfAnyLengthConvertEpochKeysWithTheRunsEpochLength() {
+    Schedule s = of(Map.of("type", "sequence", "parts", List.of(
+        Map.of("iterations", 15, "schedule", Map.of("type", "triangular", "min", 0.0, "max", 1.0, "cycle_epochs", 1)),
+        Map.of("schedule", Map.of("type", "constant", "lr", 0.1)))), new RunLength(3, 10));
+    assertThat(s.rate(5)).isEqualTo(1.0); // a 10-iteration cycle peaks at 5
+    assertThat(s.rate(15)).isEqualTo(0.1);
+  }
+
+  @Test
   void toTableGivesBackAnEqualSchedule() {
     RunLength run = new RunLength(10, 39);
     List<Map<String, Object>> tables = List.of(

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       ReportCommand.class,
       RunCommand.class,
+      ScheduleCommand.class,
+      TraceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -1,0 +1,153 @@
+package superconv.cli;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import superconv.optimizers.RunLength;
+import superconv.optimizers.Schedule;
+import superconv.optimizers.Schedules;
+import superconv.training.plot.LineChart;
+
+/** Shows a learning-rate schedule before a run: the rate of every iteration as CSV and/or a PNG plot. */
+@Command(
+    name = "schedule",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write the learning rate of every iteration of a run (the values a run feeds) as CSV and/or a PNG plot,",
+      "and print the schedule's resolved table as one line of JSON.",
+      "Example: superconv schedule --schedule '{ type = \"triangular\", min = 0.001, max = 1.0, cycle_epochs = 25 }'"
+          + " --epochs 100 --iterations-per-epoch 390 --plot lr.png"
+    })
+final class ScheduleCommand implements Callable<Integer> {
+
+  private static final TomlMapper TOML = new TomlMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--schedule", required = true, paramLabel = "TABLE",
+      description = "The schedule as an inline TOML table, e.g. '{ type = \"constant\", lr = 0.01 }'.")
+  String schedule;
+
+  @Option(names = "--epochs", required = true, paramLabel = "E", description = "Epochs of the run.")
+  long epochs;
+
+  @Option(names = "--iterations-per-epoch", required = true, paramLabel = "K", description = "Iterations per epoch.")
+  long iterationsPerEpoch;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "Write rows iteration,lr[,momentum] here.")
+  Path csv;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG plot of the rate here.")
+  Path plot;
+
+  @Override
+  public Integer call() throws IOException {
+    RunLength run;
+    Schedule s;
+    try {
+      run = new RunLength(epochs, iterationsPerEpoch);
+      s = Schedules.fromTable(inlineTable(spec, "--schedule", schedule), run);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    long n = run.iterations();
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new ParameterException(spec.commandLine(), "the run has " + n + " iterations: too many to write out");
+    }
+    double[] x = new double[(int) n];
+    double[] rates = new double[(int) n];
+    double[] momenta = s.hasMomentum() ? new double[(int) n] : null;
+    for (int j = 0; j < n; j++) {
+      x[j] = j;
+      rates[j] = s.rate(j);
+      if (momenta != null) {
+        momenta[j] = s.momentum(j).getAsDouble();
+      }
+    }
+    if (csv != null) {
+      writeAtomically(csv, out -> {
+        out.write(momenta == null ? "iteration,lr\n" : "iteration,lr,momentum\n");
+        for (int j = 0; j < n; j++) {
+          out.write(j + "," + rates[j] + (momenta == null ? "" : "," + momenta[j]) + "\n");
+        }
+      });
+    }
+    if (plot != null) {
+      LineChart.of("Learning rate: " + s.type(), "iteration", "learning rate")
+          .with("lr", x, rates)
+          .writePng(plot, 1000, 500);
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("schedule", s.toTable());
+    summary.put("epochs", epochs);
+    summary.put("iterations_per_epoch", iterationsPerEpoch);
+    summary.put("iterations", n);
+    summary.put("first_lr", rates[0]);
+    summary.put("last_lr", rates[(int) n - 1]);
+    summary.put("min_lr", java.util.Arrays.stream(rates).min().orElseThrow());
+    summary.put("max_lr", java.util.Arrays.stream(rates).max().orElseThrow());
+    System.out.println(Json.line(summary));
+    return 0;
+  }
+
+  /**
+   * Parses an inline TOML table given on the command line ({@code '{ type = "constant", lr = 0.01 }'}); an error
+   * names the option and where the text is wrong.
+   */
+  static Map<String, Object> inlineTable(CommandSpec spec, String option, String text) {
+    String trimmed = text.trim();
+    if (!trimmed.startsWith("{")) {
+      throw new ParameterException(spec.commandLine(),
+          option + ": expected an inline TOML table such as '{ type = \"constant\", lr = 0.01 }', got: " + text);
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> document = TOML.readValue("t = " + trimmed, Map.class);
+      Object table = document.get("t");
+      if (!(table instanceof Map<?, ?>)) {
+        throw new ParameterException(spec.commandLine(), option + ": expected an inline table, got: " + text);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) table;
+      return map;
+    } catch (JacksonException e) {
+      String where = e.getLocation() == null ? "" : " at column " + Math.max(1, e.getLocation().getColumnNr() - 4);
+      throw new ParameterException(spec.commandLine(),
+          option + ": not a valid inline TOML table" + where + ": " + e.getOriginalMessage() + "\n  " + text, e);
+    }
+  }
+
+  /** Writes text to a temporary file beside {@code file}, then renames it over {@code file}. */
+  static void writeAtomically(Path file, Body body) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path dir = absolute.getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+    try {
+      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        body.write(out);
+      }
+      Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The content of a file written by {@link #writeAtomically}. */
+  interface Body {
+    void write(Writer out) throws IOException;
+  }
+}

@@ -1,0 +1,94 @@
+package superconv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import superconv.optimizers.RunLength;
+import superconv.optimizers.Schedule;
+import superconv.optimizers.Schedules;
+
+class ScheduleCommandTest {
+
+  @TempDir Path dir;
+
+  /** Runs the command line; returns exit code, stdout and stderr. */
+  static String[] run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      int code = cli.execute(args);
+      return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString()};
+    } finally {
+      System.setOut(saved);
+    }
+  }
+
+  @Test
+  void writesTheRatesARunFeedsAndAPlot() throws Exception {
+    Path csv = dir.resolve("out/lr.csv");
+    Path png = dir.resolve("out/lr.png");
+    String table = "{ type = \"triangular\", min = 0.001, max = 1.0, cycle_epochs = 25 }";
+    String[] r = run("schedule", "--schedule", table, "--epochs", "100", "--iterations-per-epoch", "390",
+        "--csv", csv.toString(), "--plot", png.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("\"cycle_iterations\":9750.0").contains("\"max_lr\":1.0");
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines).hasSize(39001);
+    assertThat(lines.get(0)).isEqualTo("iteration,lr");
+    Schedule s = Schedules.fromTable(Map.of("type", "triangular", "min", 0.001, "max", 1.0, "cycle_epochs", 25),
+        new RunLength(100, 390));
+    for (int j : new int[] {0, 1, 4875, 9750, 12345, 38999}) {
+      String[] cells = lines.get(j + 1).split(",");
+      assertThat(Long.parseLong(cells[0])).isEqualTo(j);
+      assertThat(Double.parseDouble(cells[1])).isEqualTo(s.rate(j));
+    }
+    assertThat(Files.size(png)).isPositive();
+    try (var files = Files.list(csv.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("lr.csv", "lr.png");
+    }
+  }
+
+  @Test
+  void momentumColumnForCyclicalMomentum() throws Exception {
+    Path csv = dir.resolve("m.csv");
+    String[] r = run("schedule", "--schedule",
+        "{ type = \"one-cycle\", min = 0.01, max = 1, momentum_max = 0.95, momentum_min = 0.85 }",
+        "--epochs", "2", "--iterations-per-epoch", "50", "--csv", csv.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines.get(0)).isEqualTo("iteration,lr,momentum");
+    assertThat(lines.get(1)).isEqualTo("0,0.01,0.95");
+  }
+
+  @Test
+  void badTablesAreRefusedBeforeAnythingIsWritten() {
+    Path csv = dir.resolve("never.csv");
+    String[] r = run("schedule", "--schedule", "{ type = \"triangular\", min = 0.1, max = 0.01, cycle_epochs = 2 }",
+        "--epochs", "10", "--iterations-per-epoch", "10", "--csv", csv.toString());
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("schedule: max = 0.01 is not allowed: expected a finite rate > min (0.1)");
+    assertThat(csv).doesNotExist();
+
+    r = run("schedule", "--schedule", "{ type = \"constant\", lr = }", "--epochs", "1", "--iterations-per-epoch", "1");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("--schedule: not a valid inline TOML table");
+
+    r = run("schedule", "--schedule", "{ type = \"warmup\" }", "--epochs", "1", "--iterations-per-epoch", "1");
+    assertThat(r[2]).contains("valid: constant, triangular, one-cycle, exponential, random, cosine, sequence");
+  }
+}
