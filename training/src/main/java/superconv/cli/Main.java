@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       ReportCommand.class,
       RunCommand.class,
+      ExportCommand.class,
       ScheduleCommand.class,
       TraceCommand.class,
       CommandLine.HelpCommand.class

@@ -195,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
               "stopped by a signal; the next run of the manifest resumes from the last checkpoint"));
         }
       } catch (IOException e) {
-        err().println("superconv: could not mark " + folder.dir() + " as interrupted: " + e.getMessage());
+        System.err.println("superconv: could not mark " + folder.dir() + " as interrupted: " + e.getMessage());
       }
     }
   }

@@ -9,10 +9,13 @@ import java.util.Map;
 
 /**
  * The content of a run's {@code run.json}: the resolved spec, provenance (versions, commit, device, data
- * checksums), times and where the run stands. Rewritten atomically whenever any of it changes.
+ * checksums), the data the run saw ({@code data}: image counts and shape, class names, the channel statistics that
+ * normalize its inputs; what {@code export} needs to rebuild the model without the data), times and where the run
+ * stands. Rewritten atomically whenever any of it changes.
  */
 @JsonPropertyOrder({
-  "status", "spec", "superconv_version", "git_commit", "tensorflow_version", "device", "data_checksums", "started",
+  "status", "spec", "superconv_version", "git_commit", "tensorflow_version", "device", "data_checksums", "data",
+  "started",
   "ended", "epochs_completed", "steps", "best_epoch", "best_val_accuracy", "diverged_at_step", "message"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,6 +28,7 @@ public record RunRecord(
     @JsonProperty("tensorflow_version") String tensorflowVersion,
     @JsonProperty("device") String device,
     @JsonProperty("data_checksums") Map<String, String> dataChecksums,
+    @JsonProperty("data") JsonNode data,
     @JsonProperty("started") String started,
     @JsonProperty("ended") String ended,
     @JsonProperty("epochs_completed") int epochsCompleted,
@@ -35,17 +39,17 @@ public record RunRecord(
     @JsonProperty("message") String message) {
 
   public RunRecord withStatus(RunStatus newStatus, String newEnded, String newMessage) {
-    return new RunRecord(newStatus, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums,
+    return new RunRecord(newStatus, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums, data,
         started, newEnded, epochsCompleted, steps, bestEpoch, bestValAccuracy, divergedAtStep, newMessage);
   }
 
   public RunRecord withProgress(int epochs, long stepCount, Integer best, Double bestAccuracy) {
-    return new RunRecord(status, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums, started,
+    return new RunRecord(status, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums, data, started,
         ended, epochs, stepCount, best, bestAccuracy, divergedAtStep, message);
   }
 
   public RunRecord withDivergence(long step) {
     return new RunRecord(RunStatus.DIVERGED, spec, superconvVersion, gitCommit, tensorflowVersion, device,
-        dataChecksums, started, ended, epochsCompleted, steps, bestEpoch, bestValAccuracy, step, message);
+        dataChecksums, data, started, ended, epochsCompleted, steps, bestEpoch, bestValAccuracy, step, message);
   }
 }

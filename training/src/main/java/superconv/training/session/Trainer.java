@@ -31,10 +31,12 @@ import superconv.datasets.ImageSet;
 import superconv.graph.ChannelStats;
 import superconv.graph.DataFormat;
 import superconv.graph.DataProtocol;
+import superconv.graph.EventWriter;
 import superconv.graph.ImageShape;
 import superconv.graph.InputMode;
 import superconv.graph.ModelSpec;
 import superconv.graph.Network;
+import superconv.graph.SavedModelExport;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.OptimizerSpec;
@@ -60,8 +62,10 @@ import superconv.training.run.RunStatus;
 public final class Trainer {
 
   private static final Logger LOG = LogManager.getLogger(Trainer.class);
-  private static final String VARIABLES = "variables.bin";
-  private static final String BEST = "best.bin";
+  /** The checkpoint's file of variable values (weights, batch-norm statistics, optimizer state). */
+  public static final String VARIABLES = "variables.bin";
+  /** The model's variables at the epoch of best validation accuracy, in the run folder. */
+  public static final String BEST = "best.bin";
 
   /** Called after every training step with the global step just taken; tests inject failures here. */
   @FunctionalInterface
@@ -165,15 +169,22 @@ public final class Trainer {
       VariableCheckpoint full = new VariableCheckpoint(tf.withSubScope("resume"), state);
       VariableCheckpoint weights = new VariableCheckpoint(tf.withSubScope("best"), model.modelVariables());
 
-      try (Session session = new Session(graph, Devices.sessionConfig())) {
+      try (Session session = new Session(graph, Devices.sessionConfig());
+          EventWriter events = EventWriter.create(folder.dir())) {
+        events.graph(graph);
         session.initialize();
         session.run(model.initializer());
         model.uploadData(session, data.train(), data.test());
-        Loop loop = new Loop(session, model, step, schedule, rate, momentum, perEpoch, full, weights);
+        Loop loop = new Loop(session, model, step, schedule, rate, momentum, perEpoch, full, weights, events);
         if (checkpoint.isPresent()) {
           loop.resume(checkpoint.get());
         }
         record = loop.run(record);
+        if (record.status() == RunStatus.FINISHED) {
+          SavedModelExport.export(session, model, classNames(data.train()), folder.savedModel());
+          record = record.withStatus(RunStatus.FINISHED, Instant.now().toString(), null);
+          folder.writeRecord(record);
+        }
       }
     } catch (RuntimeException | IOException e) {
       folder.writeRecord(folder.readRecord().orElse(record)
@@ -196,10 +207,44 @@ public final class Trainer {
     checksums.put("test", "sha256:" + data.test().sha256());
     JsonNode specTree = RunFolder.json().valueToTree(spec);
     return new RunRecord(RunStatus.RUNNING, specTree, Provenance.version(), Provenance.gitCommit(),
-        TensorFlow.version(), device, checksums, previous.map(RunRecord::started).orElse(Instant.now().toString()),
+        TensorFlow.version(), device, checksums, dataDescription(),
+        previous.map(RunRecord::started).orElse(Instant.now().toString()),
         null, previous.map(RunRecord::epochsCompleted).orElse(0), previous.map(RunRecord::steps).orElse(0L),
         previous.map(RunRecord::bestEpoch).orElse(null), previous.map(RunRecord::bestValAccuracy).orElse(null),
         null, null);
+  }
+
+  /** The set's class names, or the labels as text where the set has none. */
+  static List<String> classNames(ImageSet set) {
+    if (set.classNames().size() == set.classes()) {
+      return set.classNames();
+    }
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < set.classes(); c++) {
+      names.add(Integer.toString(c));
+    }
+    return names;
+  }
+
+  /** What export needs to rebuild the model without the data: shape, class names, normalization. */
+  private JsonNode dataDescription() {
+    ObjectNode node = RunFolder.json().createObjectNode();
+    ImageSet train = data.train();
+    node.put("train_images", train.size());
+    node.put("test_images", data.test().size());
+    node.put("height", train.height());
+    node.put("width", train.width());
+    node.put("channels", train.channels());
+    var names = node.putArray("class_names");
+    classNames(train).forEach(names::add);
+    ChannelStats stats = ChannelStats.of(train);
+    var mean = node.putArray("channel_mean");
+    var std = node.putArray("channel_std");
+    for (int c = 0; c < stats.channels(); c++) {
+      mean.add(stats.mean()[c]);
+      std.add(stats.std()[c]);
+    }
+    return node;
   }
 
   private TrainingGraphSpec graphSpec(boolean nextBatch) {
@@ -232,13 +277,14 @@ public final class Trainer {
     private final VariableCheckpoint full;
     private final VariableCheckpoint weights;
     private final RateHistory rates;
+    private final EventWriter events;
     private int firstEpoch;
     private int bestEpoch;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
 
     Loop(Session session, TrainingGraph model, TrainStep step, Schedule schedule, Placeholder<TFloat32> rate,
-        Placeholder<TFloat32> momentum, int perEpoch, VariableCheckpoint full, VariableCheckpoint weights)
-        throws IOException {
+        Placeholder<TFloat32> momentum, int perEpoch, VariableCheckpoint full, VariableCheckpoint weights,
+        EventWriter events) {
       this.session = session;
       this.model = model;
       this.step = step;
@@ -249,6 +295,7 @@ public final class Trainer {
       this.full = full;
       this.weights = weights;
       this.rates = new RateHistory();
+      this.events = events;
     }
 
     /** Restores weights, optimizer state and counters; forgets what was recorded after the checkpoint. */
@@ -328,9 +375,8 @@ public final class Trainer {
         LOG.info("run {} finished: best val accuracy {} at epoch {}", spec.id(),
             String.format(Locale.ROOT, "%.2f%%", bestAccuracy * 100), bestEpoch);
       }
-      record = record.withStatus(RunStatus.FINISHED, Instant.now().toString(), null);
-      folder.writeRecord(record);
-      return record;
+      // FINISHED is written by the caller once the SavedModel is in place.
+      return record.withStatus(RunStatus.FINISHED, null, null);
     }
 
     /** One training step; returns the loss (and the calculated-rate norm) when fetched, else an empty array. */
@@ -365,6 +411,16 @@ public final class Trainer {
       // Order matters for resume: metrics and rates may run ahead of the checkpoint (a resume truncates them to
       // it), never behind.
       folder.appendMetrics(row);
+      // TensorBoard's step axis is the epoch, so runs with different batch sizes line up as in the thesis.
+      events.scalar("train/loss", row.epoch(), row.trainLoss());
+      events.scalar("val/loss", row.epoch(), row.valLoss());
+      events.scalar("val/accuracy", row.epoch(), row.valAccuracy());
+      if (!Double.isNaN(row.lrLast())) {
+        events.scalar("lr", row.epoch(), row.lrLast());
+      }
+      if (!Double.isNaN(row.rateNorm())) {
+        events.scalar("rate_norm", row.epoch(), row.rateNorm());
+      }
       if (row.valAccuracy() > bestAccuracy) {
         bestAccuracy = row.valAccuracy();
         bestEpoch = row.epoch();

@@ -106,8 +106,15 @@ public final class VariableCheckpoint {
     });
   }
 
-  /** Assigns every variable the value saved in {@code file}; names, types and shapes must match. */
+  /**
+   * Assigns every variable the value saved under its name in {@code file}; types and shapes must match. The file
+   * may hold more variables (a training checkpoint read for export holds the optimizer state too).
+   */
   public void restore(Session session, Path file) throws IOException {
+    Map<String, Integer> wanted = new HashMap<>();
+    for (int i = 0; i < variables.size(); i++) {
+      wanted.put(variables.get(i).op().name(), i);
+    }
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 20))) {
       if (in.readInt() != MAGIC) {
@@ -116,36 +123,42 @@ public final class VariableCheckpoint {
       byte[] headerBytes = new byte[in.readInt()];
       in.readFully(headerBytes);
       JsonNode header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
-      Map<String, Integer> index = new HashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        index.put(header.get(i).path("name").asText(), i);
-      }
-      if (header.size() != variables.size()) {
-        throw new IOException(file + " holds " + header.size() + " variables, the graph has " + variables.size());
-      }
-      List<Tensor> tensors = new ArrayList<>();
+      Tensor[] tensors = new Tensor[variables.size()];
       try {
-        Session.Runner runner = session.runner();
-        for (int i = 0; i < variables.size(); i++) {
-          Variable<?> variable = variables.get(i);
-          JsonNode entry = header.get(i);
-          if (!entry.path("name").asText().equals(variable.op().name())) {
-            throw new IOException(file + ": variable " + i + " is " + entry.path("name").asText() + ", the graph has "
-                + variable.op().name() + (index.containsKey(variable.op().name()) ? " (order differs)" : ""));
+        for (JsonNode entry : header) {
+          byte[] bytes = new byte[entry.path("bytes").asInt()];
+          in.readFully(bytes);
+          Integer index = wanted.get(entry.path("name").asText());
+          if (index == null) {
+            continue;
           }
+          Variable<?> variable = variables.get(index);
           long[] dims = new long[entry.path("shape").size()];
           for (int d = 0; d < dims.length; d++) {
             dims[d] = entry.path("shape").get(d).asLong();
           }
-          byte[] bytes = new byte[entry.path("bytes").asInt()];
-          in.readFully(bytes);
-          Tensor tensor = Tensor.of(variable.type(), Shape.of(dims), DataBuffers.of(bytes, true, false));
-          tensors.add(tensor);
-          feed(runner, feeds.get(i), tensor);
+          if (!Shape.of(dims).equals(variable.shape())
+              || !entry.path("dtype").asText().equals(variable.asOutput().dataType().name())) {
+            throw new IOException(file + ": " + variable.op().name() + " is saved as " + entry.path("dtype").asText()
+                + " " + Shape.of(dims) + ", the graph has " + variable.asOutput().dataType().name() + " "
+                + variable.shape());
+          }
+          tensors[index] = Tensor.of(variable.type(), Shape.of(dims), DataBuffers.of(bytes, true, false));
+        }
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < variables.size(); i++) {
+          if (tensors[i] == null) {
+            throw new IOException(file + " has no value for " + variables.get(i).op().name());
+          }
+          feed(runner, feeds.get(i), tensors[i]);
         }
         runner.addTarget(restore).run().close();
       } finally {
-        tensors.forEach(Tensor::close);
+        for (Tensor tensor : tensors) {
+          if (tensor != null) {
+            tensor.close();
+          }
+        }
       }
     }
   }

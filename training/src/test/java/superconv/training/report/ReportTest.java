@@ -54,7 +54,7 @@ class ReportTest {
   private void write(RunSpec spec, RunStatus status, Long divergedAt, double... accuracies) throws Exception {
     RunFolder folder = RunFolder.of(runs, spec);
     RunRecord record = new RunRecord(status, RunFolder.json().valueToTree(spec), "0.1.0", null, "2.18.0", "/CPU:0",
-        null, "t0", "t1", accuracies.length, accuracies.length * 10L, null, null, divergedAt, null);
+        null, null, "t0", "t1", accuracies.length, accuracies.length * 10L, null, null, divergedAt, null);
     folder.writeRecord(record);
     RateHistory rates = new RateHistory();
     for (int e = 0; e < accuracies.length; e++) {

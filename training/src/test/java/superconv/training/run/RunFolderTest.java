@@ -77,7 +77,7 @@ class RunFolderTest {
     RunFolder folder = new RunFolder(dir.resolve("r"));
     var spec = RunFolder.json().readTree("{\"experiment\":\"e\",\"run\":\"r\",\"threshold\":\"Infinity\"}");
     RunRecord record = new RunRecord(RunStatus.RUNNING, spec, "0.1.0", "abc", "2.18.0", "/CPU:0",
-        java.util.Map.of("train", "sha256:00"), "2026-01-01T00:00:00Z", null, 0, 0, null, null, null, null);
+        java.util.Map.of("train", "sha256:00"), null, "2026-01-01T00:00:00Z", null, 0, 0, null, null, null, null);
     folder.writeRecord(record);
     folder.writeRecord(record.withProgress(3, 1170, 2, 0.875).withStatus(RunStatus.FINISHED, "later", null));
     RunRecord back = folder.readRecord().orElseThrow();

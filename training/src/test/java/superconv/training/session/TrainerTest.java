@@ -209,4 +209,45 @@ class TrainerTest {
       assertThat(rows.get(1).rateNorm()).isFinite();
     }
   }
+
+  /** Accuracy of a SavedModel on the test images, through the serving signature. */
+  static double servedAccuracy(Path model) {
+    float[] pixels = new float[TEST.pixels().length];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = TEST.pixels()[i] & 0xFF;
+    }
+    try (org.tensorflow.SavedModelBundle bundle = org.tensorflow.SavedModelBundle.load(model.toString(), "serve");
+        org.tensorflow.types.TFloat32 images = org.tensorflow.types.TFloat32.tensorOf(
+            org.tensorflow.ndarray.Shape.of(TEST.size(), 8, 8, 1),
+            org.tensorflow.ndarray.buffer.DataBuffers.of(pixels, true, false));
+        org.tensorflow.Result result = bundle.function("serving_default").call(java.util.Map.of("images", images))) {
+      org.tensorflow.types.TInt64 classes = (org.tensorflow.types.TInt64) result.get("classes").orElseThrow();
+      int correct = 0;
+      for (int i = 0; i < TEST.size(); i++) {
+        correct += classes.getLong(i) == TEST.labels()[i] ? 1 : 0;
+      }
+      return (double) correct / TEST.size();
+    }
+  }
+
+  @Test
+  void theSavedModelsServeTheLastAndTheBestWeights() throws Exception {
+    RunSpec spec = spec(CYCLE + "data_protocol = \"standard\"\n");
+    Path dir = runs.resolve("export");
+    train(spec, dir, null);
+    RunFolder folder = new RunFolder(dir);
+    List<EpochMetrics> rows = folder.readMetrics();
+    RunRecord record = folder.readRecord().orElseThrow();
+
+    // The run's own SavedModel holds the final weights.
+    assertThat(servedAccuracy(folder.savedModel())).isEqualTo(rows.get(2).valAccuracy());
+    Exporter.Exported last = Exporter.export(folder, runs.resolve("last"), false);
+    assertThat(last.epoch()).isEqualTo(3);
+    assertThat(servedAccuracy(runs.resolve("last"))).isEqualTo(rows.get(2).valAccuracy());
+    Exporter.Exported best = Exporter.export(folder, runs.resolve("best"), true);
+    assertThat(best.epoch()).isEqualTo(record.bestEpoch());
+    assertThat(servedAccuracy(runs.resolve("best"))).isEqualTo(record.bestValAccuracy());
+    assertThatThrownBy(() -> Exporter.export(new RunFolder(runs.resolve("nothing")), runs.resolve("x"), false))
+        .hasMessageContaining("is not a run folder");
+  }
 }
