@@ -118,7 +118,8 @@ class RunCommandsTest {
     Path syntax = manifest("[defaults]\nwidth = 2\n[[experiment]\nname = \"x\"\n");
     Run broken = run("list", syntax.toString());
     assertThat(broken.exitCode()).isEqualTo(2);
-    assertThat(broken.err()).contains("experiments.toml:3: TOML syntax error");
+    assertThat(broken.err()).contains("experiments.toml:3-4: TOML syntax error")
+        .contains("   3 | [[experiment]");
   }
 
   @Test

@@ -93,14 +93,34 @@ public final class Manifest {
     try {
       root = new TomlMapper().readTree(text);
     } catch (TomlStreamReadException e) {
-      var where = e.getLocation();
-      String line = where == null ? "" : ":" + where.getLineNr();
-      String column = where == null ? "" : " (column " + where.getColumnNr() + ")";
-      throw new ManifestException(source + line + ": TOML syntax error: " + e.getOriginalMessage() + column);
+      throw new ManifestException(syntaxError(source, text, e));
     } catch (IOException e) {
       throw new ManifestException(source + ": cannot parse the manifest: " + e.getMessage());
     }
     return new Builder(source, rules).build(root == null ? JsonNodeFactory.instance.objectNode() : root);
+  }
+
+  /**
+   * The parser reports the position after the offending token, which for a token that ends a line is column 1 of
+   * the next one: then both lines are named, and shown.
+   */
+  private static String syntaxError(String source, String text, TomlStreamReadException e) {
+    var where = e.getLocation();
+    if (where == null || where.getLineNr() < 1) {
+      return source + ": TOML syntax error: " + e.getOriginalMessage();
+    }
+    int last = where.getLineNr();
+    int first = where.getColumnNr() <= 1 && last > 1 ? last - 1 : last;
+    String[] lines = text.split("\\R", -1);
+    StringBuilder message = new StringBuilder(source).append(':').append(first);
+    if (first != last) {
+      message.append('-').append(last);
+    }
+    message.append(": TOML syntax error: ").append(e.getOriginalMessage());
+    for (int n = first; n <= last && n <= lines.length; n++) {
+      message.append(String.format("%n    %4d | %s", n, lines[n - 1]));
+    }
+    return message.toString();
   }
 
   public String source() {

@@ -138,10 +138,9 @@ public final class VariableCheckpoint {
             dims[d] = entry.path("shape").get(d).asLong();
           }
           if (!Shape.of(dims).equals(variable.shape())
-              || !entry.path("dtype").asText().equals(variable.asOutput().dataType().name())) {
+              || !entry.path("dtype").asText().equals(valueType(variable))) {
             throw new IOException(file + ": " + variable.op().name() + " is saved as " + entry.path("dtype").asText()
-                + " " + Shape.of(dims) + ", the graph has " + variable.asOutput().dataType().name() + " "
-                + variable.shape());
+                + " " + Shape.of(dims) + ", the graph has " + valueType(variable) + " " + variable.shape());
           }
           tensors[index] = Tensor.of(variable.type(), Shape.of(dims), DataBuffers.of(bytes, true, false));
         }
@@ -161,6 +160,11 @@ public final class VariableCheckpoint {
         }
       }
     }
+  }
+
+  /** The variable's value type: DT_FLOAT for a DT_FLOAT_REF variable output. */
+  private static String valueType(Variable<?> variable) {
+    return variable.asOutput().dataType().name().replaceFirst("_REF$", "");
   }
 
   @SuppressWarnings("unchecked")

@@ -203,7 +203,9 @@ class ManifestTest {
   @Test
   void syntaxErrorNamesTheLine() {
     assertThat(refusal("[defaults]\nwidth = 8\n\n[[experiment]]\nname = \"a\"\nepochs = = 3\n"))
-        .startsWith("m.toml:6: TOML syntax error:");
+        .startsWith("m.toml:6: TOML syntax error:").contains("   6 | epochs = = 3");
+    assertThat(refusal("[defaults]\nwidth = 8\nwidth = 9\n"))
+        .startsWith("m.toml:3-4: TOML syntax error: Duplicate key").contains("   3 | width = 9");
   }
 
   @Test
