@@ -2,7 +2,6 @@ package superconv.training.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import superconv.graph.ChannelStats;
+import superconv.graph.Checkpoint;
 import superconv.graph.DataFormat;
 import superconv.graph.DataProtocol;
 import superconv.graph.ImageShape;
@@ -48,13 +48,13 @@ public final class Exporter {
       epoch = record.bestEpoch() == null ? 0 : record.bestEpoch();
       accuracy = record.bestValAccuracy() == null ? Double.NaN : record.bestValAccuracy();
     } else {
-      weights = folder.latestCheckpoint().map(c -> c.resolve(Trainer.VARIABLES)).orElse(null);
+      weights = folder.latestCheckpoint().orElse(null);
       epoch = record.epochsCompleted();
       accuracy = folder.readMetrics().stream().filter(r -> r.epoch() == epoch).mapToDouble(r -> r.valAccuracy())
           .findFirst().orElse(Double.NaN);
     }
-    if (weights == null || !Files.exists(weights)) {
-      throw new IOException(folder.dir() + " has no " + (best ? "best weights (" + Trainer.BEST + ")"
+    if (weights == null || Checkpoint.latest(weights).isEmpty()) {
+      throw new IOException(folder.dir() + " has no " + (best ? "best weights (" + Trainer.BEST + "/)"
           : "checkpoint") + " yet: no epoch has finished");
     }
     JsonNode spec = record.spec();
@@ -71,7 +71,8 @@ public final class Exporter {
       ResNet<TFloat32> network = ResNet.create(tf, model);
       List<Variable<?>> variables = new ArrayList<>(network.trainableVariables());
       variables.addAll(network.stateVariables());
-      VariableCheckpoint checkpoint = new VariableCheckpoint(tf, variables);
+      // A training checkpoint holds the optimizer state too; restore reads only these variables, by name.
+      Checkpoint checkpoint = Checkpoint.build(tf, variables);
       session.run(network.initializer());
       checkpoint.restore(session, weights);
       SavedModelExport.Exported exported = SavedModelExport.export(session, network, protocol,

@@ -29,6 +29,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import superconv.datasets.ImageSet;
 import superconv.graph.ChannelStats;
+import superconv.graph.Checkpoint;
 import superconv.graph.DataFormat;
 import superconv.graph.DataProtocol;
 import superconv.graph.EventWriter;
@@ -62,10 +63,8 @@ import superconv.training.run.RunStatus;
 public final class Trainer {
 
   private static final Logger LOG = LogManager.getLogger(Trainer.class);
-  /** The checkpoint's file of variable values (weights, batch-norm statistics, optimizer state). */
-  public static final String VARIABLES = "variables.bin";
-  /** The model's variables at the epoch of best validation accuracy, in the run folder. */
-  public static final String BEST = "best.bin";
+  /** The folder (in the run folder) with the model's variables at the epoch of best validation accuracy. */
+  public static final String BEST = "best";
 
   /** Called after every training step with the global step just taken; tests inject failures here. */
   @FunctionalInterface
@@ -166,8 +165,8 @@ public final class Trainer {
           rate, momentum);
       List<Variable<?>> state = new ArrayList<>(model.modelVariables());
       state.addAll(step.stateVariables());
-      VariableCheckpoint full = new VariableCheckpoint(tf.withSubScope("resume"), state);
-      VariableCheckpoint weights = new VariableCheckpoint(tf.withSubScope("best"), model.modelVariables());
+      Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
+      Checkpoint weights = Checkpoint.build(tf.withSubScope("best"), model.modelVariables());
 
       try (Session session = new Session(graph, Devices.sessionConfig());
           EventWriter events = EventWriter.create(folder.dir())) {
@@ -274,8 +273,8 @@ public final class Trainer {
     private final Placeholder<TFloat32> rate;
     private final Placeholder<TFloat32> momentum;
     private final int perEpoch;
-    private final VariableCheckpoint full;
-    private final VariableCheckpoint weights;
+    private final Checkpoint full;
+    private final Checkpoint weights;
     private final RateHistory rates;
     private final EventWriter events;
     private int firstEpoch;
@@ -283,7 +282,7 @@ public final class Trainer {
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
 
     Loop(Session session, TrainingGraph model, TrainStep step, Schedule schedule, Placeholder<TFloat32> rate,
-        Placeholder<TFloat32> momentum, int perEpoch, VariableCheckpoint full, VariableCheckpoint weights,
+        Placeholder<TFloat32> momentum, int perEpoch, Checkpoint full, Checkpoint weights,
         EventWriter events) {
       this.session = session;
       this.model = model;
@@ -301,7 +300,7 @@ public final class Trainer {
     /** Restores weights, optimizer state and counters; forgets what was recorded after the checkpoint. */
     void resume(Path checkpoint) throws IOException {
       JsonNode state = RunFolder.json().readTree(checkpoint.resolve(RunFolder.CHECKPOINT_STATE).toFile());
-      full.restore(session, checkpoint.resolve(VARIABLES));
+      full.restore(session, checkpoint);
       firstEpoch = state.path("epochs_completed").asInt();
       bestEpoch = state.path("best_epoch").asInt();
       bestAccuracy = state.path("best_val_accuracy").asDouble(Double.NEGATIVE_INFINITY);
@@ -424,11 +423,11 @@ public final class Trainer {
       if (row.valAccuracy() > bestAccuracy) {
         bestAccuracy = row.valAccuracy();
         bestEpoch = row.epoch();
-        weights.save(session, folder.dir().resolve(BEST));
+        weights.save(session, folder.dir().resolve(BEST), row.step());
       }
       rates.write(folder.rates());
       Path next = folder.startCheckpoint();
-      full.save(session, next.resolve(VARIABLES));
+      full.save(session, next, row.step());
       ObjectNode state = RunFolder.json().createObjectNode();
       state.put("epochs_completed", row.epoch());
       state.put("steps", row.step());

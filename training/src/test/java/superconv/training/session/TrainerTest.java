@@ -118,8 +118,12 @@ class TrainerTest {
 
     JsonNode state = RunFolder.json().readTree(dir.resolve("checkpoint/state.json").toFile());
     assertThat(state.path("epochs_completed").asInt()).isEqualTo(3);
-    assertThat(dir.resolve("checkpoint/variables.bin")).exists();
-    assertThat(dir.resolve("best.bin")).exists();
+    assertThat(dir.resolve("checkpoint/ckpt-18.index")).exists();
+    assertThat(dir.resolve("best/ckpt-" + record.bestEpoch() * STEPS_PER_EPOCH + ".index")).exists();
+    assertThat(dir.resolve("saved_model/saved_model.pb")).exists();
+    try (var events = Files.list(dir)) {
+      assertThat(events.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))).hasSize(1);
+    }
     assertThat(Files.readString(folder.log().resolveSibling("metrics.csv"))).startsWith(EpochMetrics.header());
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
@@ -160,8 +164,8 @@ class TrainerTest {
       assertThat(a.step()).isEqualTo(e.step());
     }
     assertThat(RateHistory.read(folder.rates()).lr()).containsExactly(RateHistory.read(new RunFolder(whole).rates()).lr());
-    assertThat(Files.readAllBytes(broken.resolve("checkpoint/variables.bin")))
-        .isEqualTo(Files.readAllBytes(whole.resolve("checkpoint/variables.bin")));
+    assertThat(Files.readAllBytes(broken.resolve("checkpoint/ckpt-18.data-00000-of-00001")))
+        .isEqualTo(Files.readAllBytes(whole.resolve("checkpoint/ckpt-18.data-00000-of-00001")));
   }
 
   @Test
