@@ -26,6 +26,7 @@ import superconv.training.manifest.ComponentRules;
 import superconv.training.manifest.Manifest;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.RunSpec;
+import superconv.training.run.RunLock;
 import superconv.training.run.RunPlan;
 import superconv.training.run.RunRecord;
 import superconv.training.run.RunStatus;
@@ -92,34 +93,57 @@ final class RunCommand implements Callable<Integer> {
     }
     List<String[]> summary = new ArrayList<>();
     boolean failures = false;
-    for (RunPlan plan : plans) {
-      RunSpec spec = plan.spec();
-      if (plan.action() == RunPlan.Action.SKIP) {
-        LOG.info("skipping {}: {}", spec.id(), plan.previous().status().key());
-        summary.add(row(spec, plan.previous().status().key() + " (skipped)", plan.previous()));
+    for (RunPlan planned : plans) {
+      RunSpec spec = planned.spec();
+      if (planned.action() == RunPlan.Action.SKIP) {
+        LOG.info("skipping {}: {}", spec.id(), planned.previous().status().key());
+        summary.add(row(spec, planned.previous().status().key() + " (skipped)", planned.previous()));
         continue;
       }
-      if (plan.action() != RunPlan.Action.RESUME) {
-        plan.folder().clear();
-      }
-      Files.createDirectories(plan.folder().dir());
-      DataSplits splits = data.get(spec.dataset());
-      Trainer trainer = new Trainer(spec, plan.folder(), Trainer.subsets(spec, splits.train(), splits.test()),
-          new Trainer.Options(!noProgress && System.console() != null, null));
-      Interruption.watch(plan.folder());
-      try (RunLog log = RunLog.open(plan.folder().log(), spec.id())) {
-        Trainer.Outcome outcome = trainer.train();
-        summary.add(row(spec, outcome.status().key(), plan.folder().readRecord().orElse(null)));
-      } catch (Exception e) {
+      try (RunLock lock = RunLock.tryAcquire(planned.folder()).orElse(null)) {
+        if (lock == null) {
+          LOG.info("skipping {}: another superconv process is training it", spec.id());
+          summary.add(row(spec, "busy elsewhere (skipped)", null));
+          continue;
+        }
+        // Decided again under the lock: another process may have trained the run since the plan was made.
+        RunPlan plan = RunPlan.of(List.of(spec), dir).get(0);
+        if (plan.action() == RunPlan.Action.SKIP) {
+          summary.add(row(spec, plan.previous().status().key() + " (skipped)", plan.previous()));
+          continue;
+        }
+        failures |= !train(plan, data.get(spec.dataset()), summary);
+      } catch (ManifestException e) {
         failures = true;
-        LOG.error("run {} failed: {}", spec.id(), e.toString(), e);
-        summary.add(row(spec, "failed: " + e.getMessage(), plan.folder().readRecord().orElse(null)));
-      } finally {
-        Interruption.clear();
+        LOG.error("run {} not started: {}", spec.id(), e.getMessage());
+        summary.add(row(spec, "refused: " + e.getMessage(), null));
       }
     }
     printSummary(summary, dir);
     return failures ? 1 : 0;
+  }
+
+  /** Trains one run in its folder with its own run.log; false when it failed (the grid goes on). */
+  private boolean train(RunPlan plan, DataSplits splits, List<String[]> summary) throws IOException {
+    RunSpec spec = plan.spec();
+    if (plan.action() != RunPlan.Action.RESUME) {
+      plan.folder().clear();
+    }
+    Files.createDirectories(plan.folder().dir());
+    Trainer trainer = new Trainer(spec, plan.folder(), Trainer.subsets(spec, splits.train(), splits.test()),
+        new Trainer.Options(!noProgress && System.console() != null, null));
+    Interruption.watch(plan.folder());
+    try (RunLog log = RunLog.open(plan.folder().log(), spec.id())) {
+      Trainer.Outcome outcome = trainer.train();
+      summary.add(row(spec, outcome.status().key(), plan.folder().readRecord().orElse(null)));
+      return true;
+    } catch (Exception e) {
+      LOG.error("run {} failed: {}", spec.id(), e.toString(), e);
+      summary.add(row(spec, "failed: " + e.getMessage(), plan.folder().readRecord().orElse(null)));
+      return false;
+    } finally {
+      Interruption.clear();
+    }
   }
 
   private Map<String, DataSplits> loadData(List<RunPlan> plans) {

@@ -89,4 +89,19 @@ class RunFolderTest {
       assertThat(files).containsExactly(folder.runJson());
     }
   }
+
+  @Test
+  void aRunIsLockedWhileOneProcessTrainsIt() throws Exception {
+    RunFolder folder = new RunFolder(dir.resolve("exp/run"));
+    try (RunLock lock = RunLock.tryAcquire(folder).orElseThrow()) {
+      assertThat(RunLock.tryAcquire(folder)).isEmpty();
+      assertThat(RunLock.tryAcquire(new RunFolder(dir.resolve("exp/other")))).isPresent().get()
+          .satisfies(RunLock::close);
+    }
+    try (RunLock again = RunLock.tryAcquire(folder).orElseThrow()) {
+      assertThat(dir.resolve("exp/.run.lock")).exists();
+    }
+    folder.clear();
+    assertThat(RunFolder.findAll(dir)).isEmpty();
+  }
 }
