@@ -254,4 +254,20 @@ class TrainerTest {
     assertThatThrownBy(() -> Exporter.export(new RunFolder(runs.resolve("nothing")), runs.resolve("x"), false))
         .hasMessageContaining("is not a run folder");
   }
+
+  @Test
+  void aOneCycleFeedsItsMomentumEveryStep() throws Exception {
+    RunSpec spec = spec("""
+        optimizer = { type = "sgd", momentum = 0.9, weight_decay = 1e-4 }
+        schedule = { type = "one-cycle", min = 0.01, max = 0.1, cycle_fraction = 0.5, final_div = 10.0, momentum_max = 0.95, momentum_min = 0.85 }
+        """);
+    Path dir = runs.resolve("one-cycle");
+    assertThat(train(spec, dir, null).status()).isEqualTo(RunStatus.FINISHED);
+    RateHistory rates = RateHistory.read(new RunFolder(dir).rates());
+    // One triangle over the first 9 of 18 iterations (peak 0.1 at 4.5), then down to 0.01 / 10.
+    assertThat(rates.lr(0)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
+    double peak = java.util.Arrays.stream(rates.lr()).max().orElseThrow();
+    assertThat(peak).isGreaterThan(0.08).isLessThanOrEqualTo(0.1);
+    assertThat(rates.lr(17)).isLessThan(0.01);
+  }
 }
