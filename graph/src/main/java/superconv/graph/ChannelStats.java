@@ -20,27 +20,19 @@ public record ChannelStats(double[] mean, double[] std) {
     std = std.clone();
   }
 
-  /** Mean and standard deviation of every channel over all pixels of all images of {@code set}. */
+  /**
+   * Mean and population standard deviation of every channel over all pixels of all images of {@code set} (computed
+   * by {@link ImageSet#channelStats()}). A constant channel (standard deviation 0) is left unscaled (std 1).
+   */
   public static ChannelStats of(ImageSet set) {
-    int c = set.channels();
-    long[] sum = new long[c];
-    long[] sumSquares = new long[c];
-    byte[] pixels = set.pixels();
-    for (int i = 0; i < pixels.length; i++) {
-      int v = pixels[i] & 0xFF;
-      sum[i % c] += v;
-      sumSquares[i % c] += v * v;
+    ImageSet.ChannelStats stats = set.channelStats();
+    double[] std = stats.std().clone();
+    for (int c = 0; c < std.length; c++) {
+      if (!(std[c] > 1e-6)) {
+        std[c] = 1.0;
+      }
     }
-    double n = (double) pixels.length / c;
-    double[] mean = new double[c];
-    double[] std = new double[c];
-    for (int k = 0; k < c; k++) {
-      mean[k] = sum[k] / n;
-      // A constant channel would divide by zero; leave it unscaled.
-      double variance = sumSquares[k] / n - mean[k] * mean[k];
-      std[k] = variance > 1e-12 ? Math.sqrt(variance) : 1.0;
-    }
-    return new ChannelStats(mean, std);
+    return new ChannelStats(stats.mean(), std);
   }
 
   public int channels() {

@@ -15,7 +15,7 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
 /**
- * The input pipeline as graph ops: resident uint8 data (or host-fed batches), the per-epoch permutation, drop-last
+ * The input pipeline as graph ops: resident data (uint8 pixels stored packed in int32 words), or host-fed batches; the per-epoch permutation, drop-last
  * batching, augmentation and normalization. Every random choice is a stateless op seeded by the run seed and the fed
  * scalars (epoch, step), so the batches of a step are a pure function of (seed, epoch, step): a resumed run sees the
  * same batches as an uninterrupted one.
@@ -48,10 +48,10 @@ public final class InputPipeline {
   private final Operand<TInt64> globalStep;
   private final Operand<TInt32> permutation;
 
-  // Resident mode.
-  private Variable<TUint8> trainImages;
+  // Resident mode: images packed four bytes to an int32 word (see packed()).
+  private Variable<TInt32> trainImages;
   private Variable<TInt32> trainLabels;
-  private Variable<TUint8> testImages;
+  private Variable<TInt32> testImages;
   private Variable<TInt32> testLabels;
   private Placeholder<TUint8> trainImagesFeed;
   private Placeholder<TInt32> trainLabelsFeed;
@@ -88,9 +88,9 @@ public final class InputPipeline {
       Ops data = scopes.at("data");
       Shape train = Shape.of(spec.trainSize(), shape.height(), shape.width(), shape.channels());
       Shape test = Shape.of(spec.testSize(), shape.height(), shape.width(), shape.channels());
-      trainImages = data.withName("train_images").variable(train, TUint8.class);
+      trainImages = data.withName("train_images").variable(Shape.of(spec.trainSize(), words()), TInt32.class);
       trainLabels = data.withName("train_labels").variable(Shape.of(spec.trainSize()), TInt32.class);
-      testImages = data.withName("test_images").variable(test, TUint8.class);
+      testImages = data.withName("test_images").variable(Shape.of(spec.testSize(), words()), TInt32.class);
       testLabels = data.withName("test_labels").variable(Shape.of(spec.testSize()), TInt32.class);
       trainImagesFeed = data.withName("train_images_feed").placeholder(TUint8.class, Placeholder.shape(train));
       trainLabelsFeed = data.withName("train_labels_feed").placeholder(TInt32.class, Placeholder.shape(Shape.of(spec.trainSize())));
@@ -98,11 +98,11 @@ public final class InputPipeline {
       testLabelsFeed = data.withName("test_labels_feed").placeholder(TInt32.class, Placeholder.shape(Shape.of(spec.testSize())));
       uploadTrain =
           data.withName("upload_train")
-              .withControlDependencies(List.of(data.assign(trainImages, trainImagesFeed), data.assign(trainLabels, trainLabelsFeed)))
+              .withControlDependencies(List.of(data.assign(trainImages, pack(scopes.at("data/pack_train"), trainImagesFeed)), data.assign(trainLabels, trainLabelsFeed)))
               .noOp();
       uploadTest =
           data.withName("upload_test")
-              .withControlDependencies(List.of(data.assign(testImages, testImagesFeed), data.assign(testLabels, testLabelsFeed)))
+              .withControlDependencies(List.of(data.assign(testImages, pack(scopes.at("data/pack_test"), testImagesFeed)), data.assign(testLabels, testLabelsFeed)))
               .noOp();
     } else {
       Shape batchShape = Shape.of(spec.batchSize(), shape.height(), shape.width(), shape.channels());
@@ -140,9 +140,9 @@ public final class InputPipeline {
     if (spec.inputMode() == InputMode.RESIDENT) {
       evalCount =
           eval.withName("count").math.minimum(eval.constant(spec.evalBatchSize()), eval.math.sub(eval.constant(spec.testSize()), evalStart));
-      Operand<TInt32> zero = eval.constant(0);
-      Operand<TInt32> all = eval.constant(-1);
-      images = eval.withName("images").slice(testImages, eval.stack(List.of(evalStart, zero, zero, zero)), eval.stack(List.of(evalCount, all, all, all)));
+      Operand<TInt32> packed =
+          eval.withName("packed_images").slice(testImages, eval.stack(List.of(evalStart, eval.constant(0))), eval.stack(List.of(evalCount, eval.constant(-1))));
+      images = unpack(scopes.at("eval_batch/unpack"), packed);
       labels = eval.withName("labels").slice(testLabels, eval.stack(List.of(evalStart)), eval.stack(List.of(evalCount)));
     } else {
       images = hostEvalImages;
@@ -161,7 +161,7 @@ public final class InputPipeline {
     Operand<TUint8> images;
     Operand<TInt32> labels;
     if (spec.inputMode() == InputMode.RESIDENT) {
-      images = s.withName("gather_images").gather(trainImages, indices, s.constant(0));
+      images = unpack(scopes.at(name + "/unpack"), s.withName("gather_images").gather(trainImages, indices, s.constant(0)));
       labels = s.withName("labels").gather(trainLabels, indices, s.constant(0));
     } else {
       images = fedImages;
@@ -172,6 +172,34 @@ public final class InputPipeline {
       x = cropAndFlip(scopes.at(name + "/augment"), x, global);
     }
     return new Batch(normalize(s, x, spec.protocol(), spec.normalization()), labels, indices);
+  }
+
+  /**
+   * Resident images are stored packed: the bytes of each image, zero-padded to a multiple of 4, as int32 words.
+   * TensorFlow's GPU kernels for GatherV2 cover int32 but not uint8, so packed data stays on the GPU and is gathered
+   * there; Bitcast (a reinterpretation, no copy) turns the words back into bytes.
+   */
+  private int words() {
+    return (spec.model().input().pixels() + 3) / 4;
+  }
+
+  private Operand<TInt32> pack(Ops s, Operand<TUint8> images) {
+    int pixels = spec.model().input().pixels();
+    int padding = 4 * words() - pixels;
+    Operand<TUint8> flat = s.reshape(images, s.constant(new int[] {-1, pixels}));
+    if (padding > 0) {
+      flat = s.pad(flat, s.constant(new int[][] {{0, 0}, {0, padding}}), s.constant((byte) 0));
+    }
+    return s.withName("to_words").bitcast(s.reshape(flat, s.constant(new int[] {-1, words(), 4})), TInt32.class);
+  }
+
+  private Operand<TUint8> unpack(Ops s, Operand<TInt32> words) {
+    ImageShape shape = spec.model().input();
+    Operand<TUint8> bytes = s.reshape(s.withName("to_bytes").bitcast(words, TUint8.class), s.constant(new int[] {-1, 4 * words()}));
+    if (4 * words() != shape.pixels()) {
+      bytes = s.slice(bytes, s.constant(new int[] {0, 0}), s.constant(new int[] {-1, shape.pixels()}));
+    }
+    return s.withName("images").reshape(bytes, s.constant(new int[] {-1, shape.height(), shape.width(), shape.channels()}));
   }
 
   /** Zero-pads by {@link DataProtocol#CROP_PADDING}, crops back at a random offset and flips half the images. */

@@ -188,6 +188,16 @@ public final class TrainingGraph {
     return List.copyOf(all);
   }
 
+  /**
+   * Save/restore ops for the model's variables plus {@code extra} ones (optimizer slots, counters): never the
+   * resident data. Build it once, after the optimizer has created its variables.
+   */
+  public Checkpoint checkpoint(List<? extends Variable<?>> extra) {
+    List<Variable<?>> all = new ArrayList<>(modelVariables());
+    all.addAll(extra);
+    return Checkpoint.build(tf, all);
+  }
+
   /** Ops that update the moving statistics from batch j; run them with every train op. */
   public List<Op> batchNormUpdates() {
     return batchNormUpdates;

@@ -31,7 +31,8 @@ class CheckpointTest {
       s.run(tf.assign(slot, tf.constant(new float[] {1, 2, 3})));
       List<Variable<?>> vars = new ArrayList<>(tg.modelVariables());
       vars.add(slot);
-      Checkpoint checkpoint = Checkpoint.build(tf, vars);
+      Checkpoint checkpoint = tg.checkpoint(List.of(slot));
+      assertThat(checkpoint.variables()).isEqualTo(vars);
       s.run(tg.initializer());
       tg.uploadData(s, TrainingGraphTest.TRAIN, TrainingGraphTest.TEST);
       try (var feed = tg.feed(0, 0)) {

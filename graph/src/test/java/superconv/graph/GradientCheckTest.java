@@ -65,10 +65,14 @@ class GradientCheckTest {
           }
         }
         int checked = 0;
-        int trials = network == Network.RESNET18 ? 2 : 1;
+        // Every variable of ResNet18; every third of ResNet50 (its blocks repeat) plus the head: keeps the test fast.
+        int stride = network == Network.RESNET18 ? 1 : 3;
         double h = 1e-7;
         for (int v = 0; v < vars.size(); v++) {
-          for (int trial = 0; trial < trials; trial++) {
+          if (v % stride != 0 && v < vars.size() - 2) {
+            continue;
+          }
+          {
             int k = random.nextInt(values[v].length);
             double original = values[v][k];
             values[v][k] = original + h;
@@ -84,7 +88,7 @@ class GradientCheckTest {
             checked++;
           }
         }
-        assertThat(checked).isEqualTo(trials * vars.size());
+        assertThat(checked).isGreaterThanOrEqualTo(vars.size() / stride);
       }
     }
   }

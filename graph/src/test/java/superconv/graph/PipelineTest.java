@@ -123,4 +123,47 @@ class PipelineTest {
       }
     }
   }
+
+  @Test
+  void residentImagesRoundTripExactlyThroughTheirPackedStorage() {
+    // 5x5x1 = 25 bytes per image: not a multiple of the 4-byte words the data is stored in
+    java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+    int n = 13;
+    byte[] pixels = new byte[n * 25];
+    int[] labels = new int[n];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) random.nextInt(256);
+    }
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 2;
+    }
+    ImageSet set = new ImageSet("odd", 5, 5, 1, pixels, labels, List.of("a", "b"));
+    TrainingGraphSpec spec = TrainingGraphSpec.of(ModelSpec.of(Network.RESNET18, 2, 2, ImageShape.of(set)), set, set, 4).withEvalBatchSize(5);
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      TrainingGraph tg = TrainingGraph.build(Ops.create(g), spec);
+      tg.uploadData(s, set, set);
+      try (var feed = tg.feed(0, 2);
+          Result r = feed.apply(s.runner()).fetch(tg.pipeline().batch().images()).fetch(tg.pipeline().batch().indices())
+              .fetch(tg.pipeline().batch().labels()).run()) {
+        float[] images = BatchNormTest.floats((TFloat32) r.get(0));
+        TInt32 indices = (TInt32) r.get(1);
+        TInt32 batchLabels = (TInt32) r.get(2);
+        for (int i = 0; i < 4; i++) {
+          int index = indices.getInt(i);
+          assertThat(batchLabels.getInt(i)).isEqualTo(labels[index]);
+          for (int p = 0; p < 25; p++) {
+            assertThat(images[i * 25 + p]).isEqualTo(pixels[index * 25 + p] & 0xFF);
+          }
+        }
+      }
+      try (TInt32 start = TInt32.scalarOf(10);
+          Result r = s.runner().feed(tg.evalStart(), start).fetch(tg.pipeline().evalBatch().images()).run()) {
+        float[] images = BatchNormTest.floats((TFloat32) r.get(0));
+        assertThat(images).hasSize(3 * 25);
+        for (int p = 0; p < 75; p++) {
+          assertThat(images[p]).isEqualTo(pixels[10 * 25 + p] & 0xFF);
+        }
+      }
+    }
+  }
 }

@@ -1,9 +1,11 @@
 package superconv.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,7 @@ class SavedModelExportTest {
     Path modelDir = dir.resolve("model");
     float[] evalLogits;
     SavedModelExport.Exported exported;
+    TrainingGraph.Evaluation evaluation;
     try (Graph g = new Graph(); Session s = new Session(g)) {
       TrainingGraph tg = TrainingGraph.build(Ops.create(g), spec);
       s.run(tg.initializer());
@@ -43,6 +46,7 @@ class SavedModelExportTest {
       try (TInt32 start = TInt32.scalarOf(0); Result r = s.runner().feed(tg.evalStart(), start).fetch(tg.evalLogits()).run()) {
         evalLogits = BatchNormTest.floats((TFloat32) r.get(0));
       }
+      evaluation = tg.evaluate(s);
       Files.createDirectories(modelDir); // an older model there is replaced
       Files.writeString(modelDir.resolve("stale.txt"), "old");
       exported = SavedModelExport.export(s, tg, train.classNames(), modelDir);
@@ -85,5 +89,15 @@ class SavedModelExportTest {
         assertThat(op.type()).isNotEqualTo("StatelessRandomUniform");
       });
     }
+    try (Predictor predictor = Predictor.load(modelDir)) {
+      assertThat(predictor.imageShape()).isEqualTo(new ImageShape(8, 8, 3));
+      assertThat(predictor.classNames()).isEqualTo(train.classNames());
+      Predictor.Accuracy accuracy = predictor.accuracy(test);
+      assertThat(accuracy.count()).isEqualTo(test.size());
+      assertThat(accuracy.accuracy()).isEqualTo(evaluation.accuracy());
+      List<Predictor.Prediction> first = predictor.predict(pixels, 10);
+      assertThat(first.get(0).className()).isEqualTo(train.classNames().get(first.get(0).classIndex()));
+    }
+    assertThatThrownBy(() -> Predictor.load(dir)).hasMessageContaining("no saved_model.pb");
   }
 }

@@ -169,4 +169,43 @@ class TrainingGraphTest {
       assertThat((float) e.accuracy()).isEqualTo(expected[3]);
     }
   }
+
+  @Test
+  void lossWithLabelSmoothingAndAccuracyMatchAHandComputation() {
+    double eps = 0.1;
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      TrainingGraph tg = TrainingGraph.build(Ops.create(g), spec(2, 10).withLabelSmoothing(eps));
+      s.run(tg.initializer());
+      tg.uploadData(s, TRAIN, TEST);
+      try (var feed = tg.feed(2, 3);
+          Result r = feed.apply(s.runner()).fetch(tg.logits()).fetch(tg.pipeline().batch().labels()).fetch(tg.loss()).fetch(tg.accuracy()).run()) {
+        float[] logits = BatchNormTest.floats((TFloat32) r.get(0));
+        TInt32 labels = (TInt32) r.get(1);
+        double loss = 0;
+        int hits = 0;
+        for (int i = 0; i < 10; i++) {
+          int label = labels.getInt(i);
+          double max = Double.NEGATIVE_INFINITY;
+          int best = 0;
+          for (int k = 0; k < 3; k++) {
+            if (logits[3 * i + k] > max) {
+              max = logits[3 * i + k];
+              best = k;
+            }
+          }
+          double z = 0;
+          for (int k = 0; k < 3; k++) {
+            z += Math.exp(logits[3 * i + k] - max);
+          }
+          for (int k = 0; k < 3; k++) {
+            double target = (k == label ? 1 - eps : 0) + eps / 3;
+            loss -= target * (logits[3 * i + k] - max - Math.log(z)) / 10;
+          }
+          hits += best == label ? 1 : 0;
+        }
+        assertThat((double) ((TFloat32) r.get(2)).getFloat()).isCloseTo(loss, within(1e-5));
+        assertThat((double) ((TFloat32) r.get(3)).getFloat()).isCloseTo(hits / 10.0, within(1e-7));
+      }
+    }
+  }
 }

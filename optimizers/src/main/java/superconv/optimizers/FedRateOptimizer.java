@@ -24,8 +24,9 @@ import org.tensorflow.types.family.TType;
  *
  * <p>The framework drives the build: {@code applyGradients} calls {@link #createSlots}, {@link #prepare}, one
  * {@link #applyDense} per variable and {@link #finish}. Subclasses compute every new value first and commit them
- * with {@link #commit}: all assignments wait until every gradient of the step (and every new value of the same
- * variable) has been computed, so no gradient or state read ever sees a half-updated step (TF1's GATE_GRAPH).
+ * with {@link #commit}: all assignments wait until the loss and every gradient of the step (and every new value of
+ * the same variable) have been computed, so no loss, gradient or state read ever sees a half-updated step (TF1's
+ * GATE_GRAPH). One instance builds one train op.
  */
 public abstract class FedRateOptimizer extends Optimizer {
 
@@ -101,6 +102,9 @@ public abstract class FedRateOptimizer extends Optimizer {
    */
   public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, List<Output<?>> nextGradients,
       List<? extends Op> before, String opName) {
+    if (gradientsReady != null) {
+      throw new IllegalStateException(name + " already built its train op; create another optimizer for another");
+    }
     List<Op> gate = new ArrayList<>(before);
     for (GradAndVar<? extends TType> pair : gradsAndVars) {
       gate.add(pair.getGradient());
@@ -118,15 +122,13 @@ public abstract class FedRateOptimizer extends Optimizer {
     }
     this.nextGradients = next;
     this.gradientsReady = ops.withControlDependencies(gate).withName("gradients_ready").noOp();
-    return applyGradients(gradsAndVars, opName);
+    return super.applyGradients(gradsAndVars, opName);
   }
 
+  /** The framework's entry point: {@link #applyGradients(List, List, String)} without next-batch gradients. */
   @Override
   public Op applyGradients(List<GradAndVar<? extends TType>> gradsAndVars, String opName) {
-    if (gradientsReady == null) {
-      return applyGradients(gradsAndVars, null, opName);
-    }
-    return super.applyGradients(gradsAndVars, opName);
+    return applyGradients(gradsAndVars, null, opName);
   }
 
   @Override

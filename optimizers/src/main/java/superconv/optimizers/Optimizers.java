@@ -447,7 +447,11 @@ public final class Optimizers {
      * A phase from epoch {@code startEpoch} for {@code epochs} (null: to the end of the run); {@code schedule} the
      * raw table (null for optimizers that ignore the rate), validated when laid over a run.
      */
-    public record Phase(long startEpoch, Long epochs, OptimizerSpec optimizer, Map<String, Object> schedule) {}
+    public record Phase(long startEpoch, Long epochs, OptimizerSpec optimizer, Map<String, Object> schedule) {
+      public Phase {
+        schedule = schedule == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schedule));
+      }
+    }
 
     public Switching {
       phases = List.copyOf(phases);
@@ -462,6 +466,7 @@ public final class Optimizers {
       return "switching";
     }
 
+    /** The table; phase schedules as given (laid over a run, {@code schedule(run).toTable()} resolves them). */
     @Override
     public Map<String, Object> toTable() {
       List<Map<String, Object>> list = new ArrayList<>();

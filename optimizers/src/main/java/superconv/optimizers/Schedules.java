@@ -62,7 +62,7 @@ public final class Schedules {
           }
           double n = run.iterations();
           double cycle = t.has("cycle_fraction")
-              ? t.within("cycle_fraction", 0.9, Double.MIN_VALUE, 1.0, true) * n
+              ? fraction(t, "cycle_fraction") * n
               : cycle(t, run, 0.9 * n);
           if (t.has("momentum_max") != t.has("momentum_min")) {
             throw t.fail("give both momentum_max and momentum_min (cyclical momentum) or neither");
@@ -105,6 +105,14 @@ public final class Schedules {
       // A record's own check: name the table it came from.
       throw new IllegalArgumentException(t.where() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static double fraction(Table t, String key) {
+    double f = t.number(key);
+    if (!(f > 0 && f <= 1)) {
+      throw t.bad(key, t.map().get(key), "a fraction in (0, 1]");
+    }
+    return f;
   }
 
   /** The cycle length in iterations from cycle_epochs or cycle_iterations; {@code fallback} when neither. */

@@ -26,7 +26,14 @@
  * }</pre>
  *
  * <p>Fetch the diagnostics in the same run as the train op: they are the values of that step. All assignments of a
- * step wait for every gradient of the step, so a loss fetched in the same run is the loss before the update.
+ * step wait for the loss and every gradient of the step, so a loss fetched in the same run is the loss before the
+ * update. A switching spec's phases each keep their own state, fresh at the phase's first step (the thesis built a
+ * new optimizer at the switch); only the weights carry over.
+ *
+ * <p>Gradients come from TensorFlow's C++ registry for exactly the listed variables ({@link
+ * superconv.optimizers.Optimizers#gradients}). Its gradient of {@code Square} (and {@code Pow}) fails on a variable
+ * fed in directly (a reference type): build such terms from {@code tf.identity(variable)}; {@code build} refuses
+ * them with a message naming the op and the variable rather than letting TensorFlow crash the JVM.
  *
  * <h2>Tables</h2>
  *

@@ -67,6 +67,23 @@ class StepOrderTest {
   }
 
   @Test
+  void theCallersDeviceScopeIsKeptForStateAndUpdates() {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph).withDevice(org.tensorflow.DeviceSpec.newBuilder()
+          .deviceType(org.tensorflow.DeviceSpec.DeviceType.CPU).deviceIndex(0).build());
+      Variable<TFloat64> w = tf.variable(tf.constant(new double[] {1, 2}));
+      Operand<TFloat64> loss = tf.reduceSum(tf.math.mul(w, w), tf.constant(0));
+      TrainStep step = Optimizers.fromTable(Map.of("type", "adasecant"))
+          .build(tf, List.of(w), loss, loss, tf.placeholder(TFloat64.class), null);
+      for (Variable<?> v : step.stateVariables()) {
+        assertThat(((org.tensorflow.GraphOperation) v.op()).device()).as(v.op().name()).isEqualTo("/device:CPU:0");
+      }
+      assertThat(((org.tensorflow.GraphOperation) step.phases().get(0).updateNorm().op()).device())
+          .isEqualTo("/device:CPU:0");
+    }
+  }
+
+  @Test
   void twoOptimizersInOneGraphKeepApartAndFloat32VariablesTakeAFloat64Rate() {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       ScheduleCommand.class,
       TraceCommand.class,
+      GraphCommand.class,
+      PredictCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -86,8 +86,9 @@ final class ScheduleCommand implements Callable<Integer> {
       });
     }
     if (plot != null) {
+      double[][] shown = envelope(x, rates, 2000);
       LineChart.of("Learning rate: " + s.type(), "iteration", "learning rate")
-          .with("lr", x, rates)
+          .with("lr", shown[0], shown[1])
           .writePng(plot, 1000, 500);
     }
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -101,6 +102,42 @@ final class ScheduleCommand implements Callable<Integer> {
     summary.put("max_lr", java.util.Arrays.stream(rates).max().orElseThrow());
     System.out.println(Json.line(summary));
     return 0;
+  }
+
+  /**
+   * The points of a long series a chart of about {@code buckets / 2} pixels' width can show (M4 downsampling): per
+   * bucket of consecutive points its first, lowest, highest and last, in order. Every point drawn is a real point of
+   * the series, and the drawn line covers the same extremes; short series pass unchanged.
+   */
+  static double[][] envelope(double[] x, double[] y, int buckets) {
+    int n = x.length;
+    if (n <= 4 * buckets) {
+      return new double[][] {x, y};
+    }
+    double[] ox = new double[4 * buckets];
+    double[] oy = new double[4 * buckets];
+    int k = 0;
+    for (int b = 0; b < buckets; b++) {
+      int from = (int) ((long) n * b / buckets);
+      int to = (int) ((long) n * (b + 1) / buckets);
+      int lo = from;
+      int hi = from;
+      for (int i = from; i < to; i++) {
+        if (y[i] < y[lo]) {
+          lo = i;
+        }
+        if (y[i] > y[hi]) {
+          hi = i;
+        }
+      }
+      int[] picks = {from, Math.min(lo, hi), Math.max(lo, hi), to - 1};
+      for (int i : picks) {
+        ox[k] = x[i];
+        oy[k] = y[i];
+        k++;
+      }
+    }
+    return new double[][] {ox, oy};
   }
 
   /**

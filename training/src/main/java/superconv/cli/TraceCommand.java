@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,13 +34,15 @@ import superconv.optimizers.TraceProblem;
     name = "trace",
     mixinStandardHelpOptions = true,
     description = {
-      "Run an optimizer on least squares over a CSV data set or on a 2-D test function, exactly as a training run",
-      "drives it, and write step,lr,loss,w1..wd per step as CSV and/or a PNG plot (the descent path for functions).",
-      "Schedule lengths are in iterations (one step = one epoch).",
+      "Run an optimizer on least squares over a CSV data set or on a 2-D test function, exactly as a training run "
+          + "drives it, and write step,lr,loss,w1..wd per step as CSV and/or a PNG plot (the descent path for "
+          + "functions). Schedule lengths are in iterations (one step = one epoch).",
       "Example: superconv trace --optimizer '{ type = \"adam\" }' --schedule '{ type = \"constant\", lr = 0.05 }'"
           + " --function rosenbrock --start -1.2,1 --steps 500 --plot path.png"
     })
 final class TraceCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LogManager.getLogger(TraceCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -60,13 +64,13 @@ final class TraceCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--function", paramLabel = "NAME",
-        description = "A 2-D test function: ${COMPLETION-CANDIDATES}.")
+        description = "A 2-D test function: rosenbrock, beale or quadratic.")
     TraceProblem.Function.Kind function;
   }
 
-  @Option(names = "--start", paramLabel = "X,Y", split = ",",
-      description = "Start point for --function (default: rosenbrock -1.2,1; beale 1,1; quadratic -4,1).")
-  double[] start;
+  @Option(names = "--start", paramLabel = "X,Y",
+      description = "Start point for --function (default: rosenbrock -1.2,1; beale 1,1.5; quadratic -4,1).")
+  String start;
 
   @Option(names = "--batch", paramLabel = "B", description = "Rows per batch for --data (divides the row count).")
   Integer batch;
@@ -103,7 +107,11 @@ final class TraceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    long started = System.nanoTime();
     List<Trace.Row> rows = Trace.run(traceProblem, optimizerSpec, feed, steps, dtype);
+    LOG.info("trace: {} steps of {} on {} ({}) in {} s", steps, optimizerSpec.type(),
+        problem.data != null ? problem.data : problem.function.name().toLowerCase(Locale.ROOT),
+        dtype.name().toLowerCase(Locale.ROOT), String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e9));
 
     int d = traceProblem.dimensions();
     if (csv != null) {
@@ -143,12 +151,31 @@ final class TraceCommand implements Callable<Integer> {
     if (batch != null) {
       throw new IllegalArgumentException("--batch is for --data only; a test function has no batches");
     }
-    double[] from = start != null ? start : switch (kind) {
+    double[] from = start != null ? point(start) : switch (kind) {
       case ROSENBROCK -> new double[] {-1.2, 1};
-      case BEALE -> new double[] {1, 1};
+      case BEALE -> new double[] {1, 1.5};
       case QUADRATIC -> new double[] {-4, 1};
     };
     return new TraceProblem.Function(kind, from);
+  }
+
+  private static double[] point(String text) {
+    String[] parts = text.split(",", -1);
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("--start " + text + " is not allowed: expected two numbers x,y");
+    }
+    double[] p = new double[2];
+    for (int i = 0; i < 2; i++) {
+      try {
+        p[i] = Double.parseDouble(parts[i].strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--start " + text + ": '" + parts[i].strip() + "' is not a number");
+      }
+      if (!Double.isFinite(p[i])) {
+        throw new IllegalArgumentException("--start " + text + ": expected finite numbers");
+      }
+    }
+    return p;
   }
 
   /** Reads rows x1..xd,y (no header); a bad cell names the file, line and column. */

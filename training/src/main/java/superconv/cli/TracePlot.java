@@ -43,7 +43,9 @@ final class TracePlot {
         x[i] = rows.get(i).step();
         loss[i] = rows.get(i).loss();
       }
-      LineChart.of("batch loss: " + optimizer, "step", "loss").logScale().with("loss", x, loss).writePng(file, 900, 500);
+      double[][] shown = ScheduleCommand.envelope(x, loss, 2000);
+      LineChart.of("batch loss: " + optimizer, "step", "loss").logScale().with("loss", shown[0], shown[1])
+          .writePng(file, 900, 500);
     }
   }
 
@@ -65,26 +67,25 @@ final class TracePlot {
   }
 
   /**
-   * Contour lines of f on the box by marching squares, at levels spaced evenly in log(f), as one polyline whose
+   * Contour lines of f on the box by marching squares, denser towards the minimum, as one polyline whose
    * segments are separated by NaN (gaps in the chart).
    */
   private static double[][] contours(TraceProblem.Function.Kind f, double[] box) {
     double[][] v = new double[GRID + 1][GRID + 1];
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = 0;
+    double[] sorted = new double[(GRID + 1) * (GRID + 1)];
     for (int i = 0; i <= GRID; i++) {
       for (int j = 0; j <= GRID; j++) {
         v[i][j] = f.value(x(box, i), y(box, j));
-        lo = Math.min(lo, v[i][j]);
-        hi = Math.max(hi, v[i][j]);
+        sorted[i * (GRID + 1) + j] = v[i][j];
       }
     }
-    double low = Math.log(Math.max(lo, 1e-6 * Math.max(hi, 1e-12)) + 1e-12);
-    double high = Math.log(hi + 1e-12);
+    java.util.Arrays.sort(sorted);
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (int l = 1; l <= LEVELS; l++) {
-      double level = Math.exp(low + (high - low) * l / (LEVELS + 1));
+      // Levels at quantiles of f over the box: the lines spread over the picture whatever the function's range.
+      double q = (double) l / (LEVELS + 1);
+      double level = sorted[(int) Math.round(q * q * (sorted.length - 1))];
       for (int i = 0; i < GRID; i++) {
         for (int j = 0; j < GRID; j++) {
           List<double[]> crossings = new ArrayList<>(4);

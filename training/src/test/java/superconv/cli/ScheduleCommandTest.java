@@ -64,6 +64,29 @@ class ScheduleCommandTest {
   }
 
   @Test
+  void theEnvelopeKeepsRealPointsAndTheExtremesOfEveryBucket() {
+    double[] x = new double[10000];
+    double[] y = new double[10000];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i;
+      y[i] = Math.sin(i / 37.0) + (i == 5003 ? 5 : 0);
+    }
+    double[][] shown = ScheduleCommand.envelope(x, y, 100);
+    assertThat(shown[0]).hasSize(400);
+    assertThat(shown[0][0]).isEqualTo(0);
+    assertThat(shown[0][399]).isEqualTo(9999);
+    assertThat(shown[1]).contains(5 + Math.sin(5003 / 37.0));
+    for (int i = 0; i < shown[0].length; i++) {
+      assertThat(shown[1][i]).isEqualTo(y[(int) shown[0][i]]);
+      if (i > 0) {
+        assertThat(shown[0][i]).isGreaterThanOrEqualTo(shown[0][i - 1]);
+      }
+    }
+    double[] shortX = {0, 1, 2};
+    assertThat(ScheduleCommand.envelope(shortX, shortX, 100)[0]).isSameAs(shortX);
+  }
+
+  @Test
   void momentumColumnForCyclicalMomentum() throws Exception {
     Path csv = dir.resolve("m.csv");
     String[] r = run("schedule", "--schedule",

@@ -71,6 +71,10 @@ class TraceCommandTest {
     r = run("trace", "--optimizer", "{ type = \"sgd\" }", "--function", "beale", "--steps", "3");
     assertThat(r[2]).contains("optimizer sgd needs a learning-rate schedule");
 
+    r = run("trace", "--optimizer", "{ type = \"adam\" }", "--schedule", "{ type = \"constant\", lr = 0.1 }",
+        "--function", "quadratic", "--start", "1,y", "--steps", "3");
+    assertThat(r[2]).contains("--start 1,y: 'y' is not a number");
+
     r = run("trace", "--optimizer", "{ type = \"sgd\", momentum = 2 }", "--function", "beale", "--steps", "3");
     assertThat(r[2]).contains("optimizer: momentum = 2 is not allowed: expected a number in [0, 1)");
 
