@@ -14,7 +14,10 @@ import superconv.training.run.RunFolder;
 import superconv.training.session.Exporter;
 
 /** {@code superconv export RUN_DIR --out DIR [--best]}: a SavedModel of a run's final or best weights. */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Write a SavedModel (serving_default) of a run's last or best weights.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = "Write a SavedModel (serving_default) of a run's last or best weights.")
 final class ExportCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;

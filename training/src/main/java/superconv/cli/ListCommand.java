@@ -17,7 +17,10 @@ import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
 
 /** {@code superconv list MANIFEST}: the runs a manifest expands to, exactly as they would train. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the runs a manifest expands to (validates the whole manifest).")
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "List the runs a manifest expands to (validates the whole manifest).")
 final class ListCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;

@@ -16,7 +16,10 @@ import superconv.training.report.RunResult;
 import superconv.training.run.AtomicFiles;
 
 /** {@code superconv report RUNS_DIR}: the thesis's results table and figures for whatever ran. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Tables (like thesis Tables 4.1-4.5) and plots from run folders.")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Tables (like thesis Tables 4.1-4.5) and plots from run folders.")
 final class ReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;

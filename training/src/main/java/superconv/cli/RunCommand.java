@@ -34,7 +34,10 @@ import superconv.training.session.RunLog;
 import superconv.training.session.Trainer;
 
 /** {@code superconv run MANIFEST}: trains each selected run in turn, skipping finished ones, resuming the rest. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Train the runs of a manifest (finished runs are skipped, interrupted ones resume).")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Train the runs of a manifest (finished runs are skipped, interrupted ones resume).")
 final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;
