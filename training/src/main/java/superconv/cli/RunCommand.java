@@ -51,7 +51,8 @@ final class RunCommand implements Callable<Integer> {
       description = "Comma-separated globs over experiment or experiment/run names.")
   String only;
 
-  @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where run folders go (default: runs/ beside the manifest).")
+  @Option(names = "--runs-dir", paramLabel = "DIR",
+      description = "Where run folders go (default: runs/ beside the manifest).")
   Path runsDir;
 
   @Option(names = "--dry-run", description = "Validate and show what would run, resume or be skipped; write nothing.")
@@ -61,7 +62,8 @@ final class RunCommand implements Callable<Integer> {
   boolean offline;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
+      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; "
+          + "/usr/share/datasets is also searched).")
   Path dataDir;
 
   @Option(names = "--no-progress", description = "No progress bars (logs only).")
