@@ -10,13 +10,17 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Learning-rate research on residual networks with static TensorFlow graphs.",
     subcommands = {
-      VersionCommand.class,
+      RunCommand.class,
+      ListCommand.class,
+      ReportCommand.class,
+      ExportCommand.class,
       DataCommand.class,
       ScheduleCommand.class,
       TraceCommand.class,
       GraphCommand.class,
       PredictCommand.class,
       BenchCommand.class,
+      VersionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -1,0 +1,92 @@
+package superconv.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import superconv.training.manifest.Component;
+import superconv.training.manifest.ComponentRules;
+import superconv.training.manifest.Manifest;
+import superconv.training.manifest.ManifestException;
+import superconv.training.manifest.Phase;
+import superconv.training.manifest.RunSpec;
+
+/** {@code superconv list MANIFEST}: the runs a manifest expands to, exactly as they would train. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "List the runs a manifest expands to (validates the whole manifest).")
+final class ListCommand implements Callable<Integer> {
+
+  @Spec CommandSpec commandSpec;
+
+  @Parameters(index = "0", paramLabel = "MANIFEST", description = "The experiment manifest (TOML).")
+  Path manifest;
+
+  @Option(names = "--only", paramLabel = "PATTERN",
+      description = "Comma-separated globs over experiment or experiment/run names.")
+  String only;
+
+  @Option(names = "--json", description = "Print one JSON array of the resolved runs.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    List<RunSpec> runs;
+    try {
+      runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
+    } catch (ManifestException e) {
+      return ManifestErrors.print(e, err());
+    }
+    if (json) {
+      out().println(Json.line(runs));
+      return 0;
+    }
+    out().printf("%-58s %-13s %-8s %5s %6s  %s%n", "RUN", "DATASET", "NETWORK", "BATCH", "EPOCHS", "TRAINING");
+    for (RunSpec run : runs) {
+      out().printf("%-58s %-13s %-8s %5d %6d  %s%n", run.id(), run.dataset(),
+          run.network() + (run.width() == 64 ? "" : "/" + run.width()), run.batchSize(), run.epochs(),
+          training(run));
+    }
+    out().println(runs.size() + (runs.size() == 1 ? " run" : " runs"));
+    return 0;
+  }
+
+  private static String training(RunSpec run) {
+    StringBuilder text = new StringBuilder();
+    for (Phase phase : run.phases()) {
+      if (text.length() > 0) {
+        text.append(" -> ");
+      }
+      if (run.phases().size() > 1) {
+        text.append("epochs ").append(phase.fromEpoch()).append('-').append(phase.untilEpoch() - 1).append(": ");
+      }
+      text.append(inline(phase.optimizer()));
+      if (phase.schedule() != null) {
+        text.append(' ').append(inline(phase.schedule()));
+      }
+    }
+    return text.toString();
+  }
+
+  private static String inline(Component component) {
+    StringBuilder text = new StringBuilder(component.type());
+    component.params().forEach((k, v) -> text.append(' ').append(k).append('=').append(
+        v instanceof Double d && Double.isFinite(d) ? new java.math.BigDecimal(d.toString()).stripTrailingZeros()
+            .toPlainString() : v));
+    return text.toString();
+  }
+
+  private PrintWriter out() {
+    return commandSpec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return commandSpec.commandLine().getErr();
+  }
+}

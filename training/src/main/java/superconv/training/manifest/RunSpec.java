@@ -1,0 +1,72 @@
+package superconv.training.manifest;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One fully resolved, validated run of a manifest: defaults, the experiment's own keys and one combination of
+ * its grid. Serialized (snake_case keys) into {@code list --json} and the run's {@code run.json}.
+ */
+@JsonPropertyOrder({
+  "experiment", "run", "description", "dataset", "network", "width", "batch_size", "epochs", "seed",
+  "data_protocol", "device", "train_limit", "test_limit", "loss_every", "label_smoothing", "optimizer",
+  "schedule", "phases", "grid"
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunSpec(
+    @JsonProperty("experiment") String experiment,
+    @JsonProperty("run") String run,
+    @JsonProperty("description") String description,
+    @JsonProperty("dataset") String dataset,
+    @JsonProperty("network") String network,
+    @JsonProperty("width") int width,
+    @JsonProperty("batch_size") int batchSize,
+    @JsonProperty("epochs") int epochs,
+    @JsonProperty("seed") long seed,
+    @JsonProperty("data_protocol") String dataProtocol,
+    @JsonProperty("device") String device,
+    @JsonProperty("train_limit") int trainLimit,
+    @JsonProperty("test_limit") int testLimit,
+    @JsonProperty("loss_every") int lossEvery,
+    @JsonProperty("label_smoothing") double labelSmoothing,
+    @JsonProperty("phases") List<Phase> phases,
+    @JsonProperty("grid") Map<String, Object> grid) {
+
+  public RunSpec {
+    phases = List.copyOf(phases);
+    grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
+  }
+
+  /** The first phase's optimizer: the run's optimizer unless it switches. */
+  @JsonProperty("optimizer")
+  public Component optimizer() {
+    return phases.get(0).optimizer();
+  }
+
+  /** The first phase's schedule ({@code null} for optimizers that calculate their rates). */
+  @JsonProperty("schedule")
+  public Component schedule() {
+    return phases.get(0).schedule();
+  }
+
+  /** {@code experiment/run}: the run's folder below the runs directory, and what {@code --only} matches. */
+  @JsonIgnore
+  public String id() {
+    return experiment + "/" + run;
+  }
+
+  /** The phase training the given epoch (0-based). */
+  public Phase phaseAt(int epoch) {
+    for (Phase phase : phases) {
+      if (phase.covers(epoch)) {
+        return phase;
+      }
+    }
+    throw new IllegalArgumentException("epoch " + epoch + " is outside the run's " + epochs + " epochs");
+  }
+}

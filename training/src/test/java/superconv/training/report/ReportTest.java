@@ -1,0 +1,125 @@
+package superconv.training.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import superconv.training.manifest.ComponentRules;
+import superconv.training.manifest.Manifest;
+import superconv.training.manifest.RunSpec;
+import superconv.training.run.EpochMetrics;
+import superconv.training.run.RateHistory;
+import superconv.training.run.RunFolder;
+import superconv.training.run.RunRecord;
+import superconv.training.run.RunStatus;
+
+/** Report tables and plots from prepared run folders (no training). */
+class ReportTest {
+
+  @TempDir Path runs;
+
+  private List<RunSpec> specs;
+
+  @BeforeEach
+  void prepareRunFolders() throws Exception {
+    specs = Manifest.parse("""
+        [defaults]
+        epochs = 4
+        [[experiment]]
+        name = "sgd"
+        optimizer = { type = "sgd" }
+        schedule = { type = "constant", lr = 0.01 }
+        [experiment.grid]
+        schedule = [{ type = "constant", lr = 0.01 }, { type = "triangular", min = 0.001, max = 1.0, cycle_epochs = 25 }]
+        [[experiment]]
+        name = "adam"
+        network = "resnet50"
+        optimizer = { type = "adam" }
+        schedule = { type = "constant", lr = 1.0 }
+        [[experiment]]
+        name = "simple"
+        optimizer = { type = "simple-adasecant" }
+        """, "m.toml", ComponentRules.standard()).runs();
+    write(specs.get(0), RunStatus.FINISHED, null, 0.50, 0.80, 0.85, 0.84);
+    write(specs.get(1), RunStatus.FINISHED, null, 0.55, 0.86, 0.83, 0.875);
+    write(specs.get(2), RunStatus.DIVERGED, 17L);
+    write(specs.get(3), RunStatus.FINISHED, null, 0.2, 0.3, 0.3, 0.25);
+  }
+
+  private void write(RunSpec spec, RunStatus status, Long divergedAt, double... accuracies) throws Exception {
+    RunFolder folder = RunFolder.of(runs, spec);
+    RunRecord record = new RunRecord(status, RunFolder.json().valueToTree(spec), "0.1.0", null, "2.18.0", "/CPU:0",
+        null, null, "t0", "t1", accuracies.length, accuracies.length * 10L, null, null, divergedAt, null);
+    folder.writeRecord(record);
+    RateHistory rates = new RateHistory();
+    for (int e = 0; e < accuracies.length; e++) {
+      folder.appendMetrics(new EpochMetrics(e + 1, 2.0 / (e + 1), 1.5, accuracies[e], 0.01, 1.0, (e + 1) * 10L,
+          spec.schedule() == null ? 0.5 : Double.NaN));
+      for (int i = 0; i < 10; i++) {
+        rates.add(spec.schedule() == null ? Double.NaN : 0.01 * (i + 1), spec.schedule() == null ? 0.5 + i : Double.NaN);
+      }
+    }
+    rates.write(folder.rates());
+  }
+
+  @Test
+  void tableHasTheThesisColumnsAndMarksTheBestPerDataSetAndNetwork() throws Exception {
+    ResultsTable table = ResultsTable.of(Report.load(runs, null));
+    assertThat(table.rows()).hasSize(4);
+    ResultsTable.Row cycle = table.rows().stream().filter(r -> r.scheme().equals("25-cycle")).findFirst().orElseThrow();
+    assertThat(cycle.dataSet()).isEqualTo("CIFAR-10");
+    assertThat(cycle.network()).isEqualTo("ResNet18");
+    assertThat(cycle.optimizer()).isEqualTo("SGD");
+    assertThat(cycle.lr()).isEqualTo("[0.001, 1]");
+    assertThat(cycle.batchSize()).isEqualTo(128);
+    assertThat(cycle.maxAccuracyPercent()).isCloseTo(87.5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(cycle.atEpoch()).isEqualTo(4);
+    assertThat(cycle.best()).isTrue();
+    assertThat(table.rows()).filteredOn(ResultsTable.Row::best).extracting(ResultsTable.Row::run)
+        .containsExactly("sgd/triangular_min0.001_max1_cycle_epochs25");
+    ResultsTable.Row adam = table.rows().stream().filter(r -> r.network().equals("ResNet50")).findFirst().orElseThrow();
+    assertThat(adam.optimizer()).isEqualTo("CLR-Adam");
+    assertThat(adam.scheme()).isEqualTo("constant");
+    assertThat(adam.lr()).isEqualTo("1");
+    assertThat(adam.status()).isEqualTo("diverged at step 17");
+    assertThat(adam.best()).isFalse();
+    ResultsTable.Row simple = table.rows().stream().filter(r -> r.optimizer().equals("Simple AdaSecant"))
+        .findFirst().orElseThrow();
+    assertThat(simple.scheme()).isEqualTo("calculated");
+    assertThat(simple.lr()).isEqualTo("< ∞");
+    assertThat(simple.atEpoch()).isEqualTo(2);
+
+    assertThat(table.markdown()).contains(
+        "| Data Set | Network | Optimizer | LR Scheme | LR | Batch Size | Max Acc. (%) | @epoch |",
+        "| **CIFAR-10** | **ResNet18** | **SGD** | **25-cycle** | **[0.001, 1]** | **128** | **87.50** | **4** |",
+        "| CIFAR-10 | ResNet18 | SGD | constant | 0.01 | 128 | 85.00 | 3 |");
+    assertThat(table.csv().lines().toList().get(0)).isEqualTo(
+        "Data Set,Network,Optimizer,LR Scheme,LR,Batch Size,Max Acc. (%),@epoch,Protocol,Epochs,Status,Run,Best");
+    assertThat(table.csv()).contains("CIFAR-10,ResNet18,SGD,25-cycle,\"[0.001, 1]\",128,87.50,4,thesis,4,finished,");
+    assertThat(table.text()).contains("* CIFAR-10").contains("- ");
+  }
+
+  @Test
+  void onlyNarrowsTheRuns() throws Exception {
+    assertThat(Report.load(runs, "sgd")).hasSize(2);
+    assertThat(Report.load(runs, "sgd/constant*,simple")).hasSize(2);
+  }
+
+  @Test
+  void plotsAreDrawnPerExperimentAndForTheSelection() throws Exception {
+    Path plots = runs.resolve("../plots").normalize();
+    List<Path> written = Report.plots(Report.load(runs, null), plots, true);
+    assertThat(written).extracting(p -> p.getFileName().toString()).contains(
+        "sgd-accuracy.png", "sgd-train-loss.png", "sgd-lr.png", "simple-rate-norm.png", "selection-accuracy.png",
+        "selection-rate-norm.png");
+    for (Path png : written) {
+      assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(1000);
+    }
+    assertThat(Files.exists(plots.resolve("adam-accuracy.png"))).isFalse();
+  }
+}
