@@ -290,7 +290,8 @@ public final class Optimizers {
       List<Output<?>> out = new ArrayList<>();
       for (Output<?> g : Optimizers.gradients(tf, scaled, variables)) {
         Output<?> unscaled = unscale(g);
-        finiteParts.add(tf.reduceAll(tf.math.isFinite(asFloating(unscaled)), tf.constant(new int[] {0})));
+        finiteParts.add(tf.reduceAll(
+            tf.math.isFinite(tf.reshape(asFloating(unscaled), tf.constant(new long[] {-1}))), tf.constant(0)));
         out.add(unscaled);
       }
       return out;
