@@ -65,7 +65,8 @@ final class BenchCommand implements Callable<Integer> {
   String optimizer;
 
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
-      description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}; gpu needs the build's -Pgpu natives and CUDA).")
+      description = "auto, cpu, gpu or gpu:N as in a manifest (default: ${DEFAULT-VALUE}; a GPU needs the -Pgpu"
+          + " build, CUDA 12.5 and cuDNN 9.3).")
   String device;
 
   @Option(names = "--synthetic",

@@ -46,6 +46,7 @@ import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedule;
 import superconv.optimizers.TrainStep;
+import superconv.training.session.Devices;
 
 /**
  * Times the training step a run takes: the same {@link TrainingGraph} (resident data, in-graph pipeline), the same
@@ -377,18 +378,12 @@ public final class Bench {
     return new ImageSet(name, CIFAR.height(), CIFAR.width(), CIFAR.channels(), pixels, labels, classes);
   }
 
-  /** {@code cpu}, {@code gpu} or {@code gpu:N} as a TensorFlow device name. */
+  /**
+   * The device a run with this {@code device} setting uses ({@link Devices#choose}: auto, cpu, gpu, gpu:N); a GPU
+   * TensorFlow does not list is an error that names what it lists.
+   */
   public static String deviceName(String setting) {
-    if (setting.equals("cpu")) {
-      return "/device:CPU:0";
-    }
-    if (setting.equals("gpu")) {
-      return "/device:GPU:0";
-    }
-    if (setting.matches("gpu:\\d+")) {
-      return "/device:GPU:" + Integer.parseInt(setting.substring(4));
-    }
-    throw new IllegalArgumentException("--device \"" + setting + "\" is not one of cpu, gpu, gpu:N");
+    return Devices.choose(setting, setting.equals("cpu") ? List.of() : Devices.list());
   }
 
   private static DeviceSpec.DeviceType deviceType(String name) {

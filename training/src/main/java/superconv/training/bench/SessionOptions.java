@@ -1,13 +1,13 @@
 package superconv.training.bench;
 
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
+import superconv.training.session.Devices;
 
 /**
- * How a session runs the graph: CPU thread pools and XLA JIT. Ops without a kernel on the chosen device fall back to
- * the CPU (soft placement) and a GPU's memory is taken as needed (allow_growth).
+ * How a session runs the graph: CPU thread pools and XLA JIT on top of the run's session configuration
+ * ({@link Devices#sessionConfig()}: soft placement, allow_growth).
  *
  * @param intraOpThreads threads inside one op (a convolution); 0 lets TensorFlow pick (all cores)
  * @param interOpThreads ops run side by side; 0 lets TensorFlow pick
@@ -45,9 +45,7 @@ public record SessionOptions(int intraOpThreads, int interOpThreads, boolean xla
     if (xla) {
       optimizer.setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1);
     }
-    return ConfigProto.newBuilder()
-        .setAllowSoftPlacement(true)
-        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
+    return Devices.sessionConfig().toBuilder()
         .setIntraOpParallelismThreads(intraOpThreads)
         .setInterOpParallelismThreads(interOpThreads)
         .setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(optimizer))
