@@ -14,7 +14,7 @@ import superconv.graph.DataFormat;
 import superconv.graph.Network;
 import superconv.graph.Precision;
 import superconv.training.bench.Bench;
-import superconv.training.bench.SessionOptions;
+import superconv.training.session.SessionOptions;
 
 /** {@code superconv bench}: times the training step a run takes and reports ms/step, images/s and memory. */
 @Command(

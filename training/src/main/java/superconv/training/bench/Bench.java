@@ -1,5 +1,6 @@
 package superconv.training.bench;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedule;
 import superconv.optimizers.TrainStep;
 import superconv.training.session.Devices;
+import superconv.training.session.SessionOptions;
 
 /**
  * Times the training step a run takes: the same {@link TrainingGraph} (resident data, in-graph pipeline), the same

@@ -39,6 +39,7 @@ public final class Manifest {
 
   public static final List<String> NETWORKS = List.of("resnet18", "resnet50");
   public static final List<String> DATA_PROTOCOLS = List.of("thesis", "standard");
+  public static final List<String> PRECISIONS = List.of("float32", "bfloat16", "float16");
   public static final List<String> PHASE_KEYS = List.of("epochs", "optimizer", "schedule");
 
   private static final List<String> TRAINING_FORM_KEYS = List.of("optimizer", "schedule", "phases");
@@ -66,6 +67,8 @@ public final class Manifest {
     defaults.put("seed", 1);
     defaults.put("data_protocol", "thesis");
     defaults.put("device", "auto");
+    defaults.put("precision", "float32");
+    defaults.put("xla", false);
     defaults.put("train_limit", 0);
     defaults.put("test_limit", 0);
     defaults.put("loss_every", 10);
@@ -387,6 +390,8 @@ public final class Manifest {
       if (device != null && !DEVICE.matcher(device).matches()) {
         problems.add(where + ": device \"" + device + "\" is not one of auto, cpu, gpu, gpu:N (N = 0, 1, ...)");
       }
+      String precision = choice(tree, "precision", PRECISIONS, where);
+      boolean xla = bool(tree, "xla", where);
       int trainLimit = integer(tree, "train_limit", 0, Integer.MAX_VALUE, where);
       int testLimit = integer(tree, "test_limit", 0, Integer.MAX_VALUE, where);
       int lossEvery = integer(tree, "loss_every", 1, Integer.MAX_VALUE, where);
@@ -418,7 +423,7 @@ public final class Manifest {
         return null;
       }
       return new RunSpec(experiment, run, description, dataset, network, width, batchSize, epochs, seed, protocol,
-          device, trainLimit, testLimit, lossEvery, labelSmoothing, phases, grid);
+          device, precision, xla, trainLimit, testLimit, lossEvery, labelSmoothing, phases, grid);
     }
 
     private List<Phase> phases(ObjectNode tree, int epochs, int iterationsPerEpoch, String where) {
@@ -549,6 +554,15 @@ public final class Manifest {
       return value;
     }
 
+    private boolean bool(ObjectNode tree, String key, String where) {
+      JsonNode node = tree.get(key);
+      if (node == null || !node.isBoolean()) {
+        problems.add(where + ": " + key + " must be true or false, got " + describe(node));
+        return false;
+      }
+      return node.asBoolean();
+    }
+
     private String text(ObjectNode tree, String key, String where) {
       JsonNode node = tree.get(key);
       if (node == null || !node.isTextual()) {
@@ -601,6 +615,8 @@ public final class Manifest {
       return f.numberNode(i);
     } else if (value instanceof Double d) {
       return f.numberNode(d);
+    } else if (value instanceof Boolean b) {
+      return f.booleanNode(b);
     }
     return f.textNode(value.toString());
   }

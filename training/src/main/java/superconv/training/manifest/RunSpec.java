@@ -14,7 +14,7 @@ import java.util.Map;
  */
 @JsonPropertyOrder({
   "experiment", "run", "description", "dataset", "network", "width", "batch_size", "epochs", "seed",
-  "data_protocol", "device", "train_limit", "test_limit", "loss_every", "label_smoothing", "optimizer",
+  "data_protocol", "device", "precision", "xla", "train_limit", "test_limit", "loss_every", "label_smoothing", "optimizer",
   "schedule", "phases", "grid"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,6 +30,8 @@ public record RunSpec(
     @JsonProperty("seed") long seed,
     @JsonProperty("data_protocol") String dataProtocol,
     @JsonProperty("device") String device,
+    @JsonProperty("precision") String precision,
+    @JsonProperty("xla") boolean xla,
     @JsonProperty("train_limit") int trainLimit,
     @JsonProperty("test_limit") int testLimit,
     @JsonProperty("loss_every") int lossEvery,

@@ -37,9 +37,11 @@ import superconv.graph.ImageShape;
 import superconv.graph.InputMode;
 import superconv.graph.ModelSpec;
 import superconv.graph.Network;
+import superconv.graph.Precision;
 import superconv.graph.SavedModelExport;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
+import superconv.optimizers.LossScale;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
@@ -149,9 +151,9 @@ public final class Trainer {
     Optional<Path> checkpoint = folder.latestCheckpoint();
     RunRecord record = startRecord(device, checkpoint.isPresent());
     folder.writeRecord(record);
-    LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}{}", spec.id(),
+    LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
-        spec.batchSize(), device, checkpoint.isPresent() ? ", resuming" : "");
+        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", checkpoint.isPresent() ? ", resuming" : "");
 
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(deviceSpec(device));
@@ -161,14 +163,16 @@ public final class Trainer {
       Placeholder<TFloat32> momentum = schedule.hasMomentum()
           ? tf.withName("momentum").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()))
           : null;
+      // float16 activations need dynamic loss scaling; bfloat16 has float32's exponent range.
+      LossScale lossScale = Precision.parse(spec.precision()) == Precision.FLOAT16 ? LossScale.dynamic() : null;
       TrainStep step = optimizer.build(tf, model.trainableVariables(), model.loss(), model.nextLoss().orElse(null),
-          rate, momentum);
+          rate, momentum, lossScale);
       List<Variable<?>> state = new ArrayList<>(model.modelVariables());
       state.addAll(step.stateVariables());
       Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
       Checkpoint weights = Checkpoint.build(tf.withSubScope("best"), model.modelVariables());
 
-      try (Session session = new Session(graph, Devices.sessionConfig());
+      try (Session session = new Session(graph, new SessionOptions(0, 0, spec.xla()).config());
           EventWriter events = EventWriter.create(folder.dir())) {
         events.graph(graph);
         session.initialize();
@@ -249,7 +253,7 @@ public final class Trainer {
   private TrainingGraphSpec graphSpec(boolean nextBatch) {
     ImageShape shape = ImageShape.of(data.train());
     ModelSpec model = new ModelSpec(Network.parse(spec.network()), data.train().classes(), spec.width(), shape,
-        DataFormat.NHWC, spec.seed());
+        DataFormat.NHWC, spec.seed()).withPrecision(Precision.parse(spec.precision()));
     DataProtocol protocol = DataProtocol.parse(spec.dataProtocol());
     ChannelStats stats = protocol == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
     return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, protocol, stats,

@@ -1,5 +1,6 @@
 package superconv.training.bench;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,6 +12,7 @@ import org.tensorflow.proto.OptimizerOptions;
 import superconv.graph.DataFormat;
 import superconv.graph.Network;
 import superconv.graph.Precision;
+import superconv.training.session.SessionOptions;
 
 class BenchTest {
 

@@ -65,6 +65,8 @@ class ManifestTest {
     assertThat(a.epochs()).isEqualTo(3);
     assertThat(a.dataProtocol()).isEqualTo("thesis");
     assertThat(a.device()).isEqualTo("auto");
+    assertThat(a.precision()).isEqualTo("float32");
+    assertThat(a.xla()).isFalse();
     assertThat(a.schedule().table())
         .containsExactly(Map.entry("type", "triangular"), Map.entry("min", 0.001), Map.entry("max", 1.0),
             Map.entry("cycle_epochs", 25L));
@@ -73,6 +75,22 @@ class ManifestTest {
     assertThat(b.batchSize()).isEqualTo(32);
     assertThat(b.optimizer()).isEqualTo(new Component("adam", Map.of("beta1", 0.8)));
     assertThat(b.phases()).containsExactly(new Phase(0, 3, b.optimizer(), b.schedule()));
+  }
+
+  @Test
+  void precisionAndXlaAreRunSettingsAndCanBeGridded() throws Exception {
+    Manifest manifest = parse("""
+        [defaults]
+        xla = true
+
+        [[experiment]]
+        name = "mp"
+        """ + SGD + """
+        [experiment.grid]
+        precision = ["bfloat16", "float16"]
+        """);
+    assertThat(manifest.runs()).extracting(RunSpec::precision).containsExactly("bfloat16", "float16");
+    assertThat(manifest.runs()).extracting(RunSpec::xla).containsOnly(true);
   }
 
   @Test
@@ -236,6 +254,10 @@ class ManifestTest {
         .contains("unknown data_protocol \"raw\"; valid: thesis, standard");
     assertThat(refusal("[[experiment]]\nname = \"a\"\ndevice = \"tpu\"\n" + SGD))
         .contains("device \"tpu\" is not one of auto, cpu, gpu, gpu:N");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\nprecision = \"fp16\"\n" + SGD))
+        .contains("unknown precision \"fp16\"").contains("valid: float32, bfloat16, float16");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\nxla = \"yes\"\n" + SGD))
+        .contains("xla must be true or false");
     assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"sgd\", momentun = 0.9 }\n"
         + "schedule = { type = \"constant\", lr = 0.1 }\n"))
         .contains("optimizer sgd: unknown key 'momentun'; valid keys: momentum, nesterov, type, weight_decay");

@@ -1,9 +1,8 @@
-package superconv.training.bench;
+package superconv.training.session;
 
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
-import superconv.training.session.Devices;
 
 /**
  * How a session runs the graph: CPU thread pools and XLA JIT on top of the run's session configuration
