@@ -39,6 +39,17 @@
  *       no uint8 kernel; int32 keeps the gather on the device) and int32 labels; never in checkpoints or exports.
  * </ul>
  *
+ * <h2>Mixed precision</h2>
+ *
+ * <p>{@code ModelSpec.withPrecision(Precision.BFLOAT16 | FLOAT16)}: the variables stay float32 (master weights,
+ * checkpoints, exports unchanged); each tower casts its input and the conv kernels to the compute type,
+ * {@code FusedBatchNormV3} takes compute-type activations with float32 gamma/beta and float32 statistics, and the
+ * pooled features go back to float32 for the head and the loss. float16 needs dynamic loss scaling
+ * ({@code superconv.optimizers.LossScale}); bfloat16 does not. Both have CPU kernels in TF 2.18 (checked against
+ * float32 in {@code MixedPrecisionTest}); bfloat16 uses oneDNN's AMX/AVX512-BF16 kernels where the CPU has them.
+ * Grappler's own {@code auto_mixed_precision_cpu} pass aborted the JVM on this graph (TF 2.18,
+ * {@code std::out_of_range}), hence explicit casts.
+ *
  * <h2>Checkpoints, exports, TensorBoard</h2>
  *
  * <ul>

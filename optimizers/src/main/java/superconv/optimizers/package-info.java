@@ -35,6 +35,12 @@
  * fed in directly (a reference type): build such terms from {@code tf.identity(variable)}; {@code build} refuses
  * them with a message naming the op and the variable rather than letting TensorFlow crash the JVM.
  *
+ * <p>Mixed precision: {@code spec.build(..., LossScale.dynamic())} scales the loss by a power of two before
+ * differentiation, unscales the gradients and skips a step whose gradients are not all finite (every assignment keeps
+ * its value, step counters too), halving the scale; the scale and its counter are state variables to checkpoint.
+ * SGD applies {@code theta -= lr * step} in place ({@code ApplyGradientDescent}); its update norm is computed only
+ * when fetched.
+ *
  * <h2>Tables</h2>
  *
  * <p>Schedules ({@link superconv.optimizers.Schedules}): {@code constant} (lr), {@code triangular} (min, max,
