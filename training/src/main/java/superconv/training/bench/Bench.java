@@ -289,7 +289,10 @@ public final class Bench {
           : null;
     }
 
-    /** Global step {@code i}: feeds epoch and step (pipeline), rate and momentum; runs the update; fetches the loss. */
+    /**
+     * Global step {@code i} as the training loop takes it: feeds epoch and step (pipeline), rate and momentum; runs
+     * the update with the batch-norm updates; fetches the loss (and the rate norm where the optimizer has one).
+     */
     void run(Session session, long i) {
       long epoch = i / stepsPerEpoch;
       long inEpoch = i % stepsPerEpoch;
@@ -305,9 +308,13 @@ public final class Bench {
         if (momentum != null) {
           runner.feed(momentum, momentumTensor);
         }
-        runner.addTarget(trainStep.phaseForEpoch(epoch).trainOp());
+        TrainStep.Phase phase = trainStep.phaseForEpoch(epoch);
+        runner.addTarget(phase.trainOp());
         batchNormUpdates.forEach(runner::addTarget);
-        try (Result result = runner.fetch(loss).run()) {
+        runner.fetch(loss);
+        // A run records calculated rates (AdaSecant variants) every step, so their norm is part of the step.
+        phase.rateNorm().ifPresent(runner::fetch);
+        try (Result result = runner.run()) {
           if (!Float.isFinite(((TFloat32) result.get(0)).getFloat())) {
             throw new IllegalStateException("the loss is not finite at step " + i);
           }
