@@ -73,11 +73,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Leave the input pipeline out: train on one fixed batch held in a variable.")
   boolean synthetic;
 
-  @Option(names = "--xla", description = "Compile the graph with XLA JIT (global jit level ON_1).")
+  @Option(names = "--xla", description = "Compile the graph with XLA JIT (global jit level ON_1; on a CPU TensorFlow clusters only with"
+          + " TF_XLA_FLAGS=--tf_xla_cpu_global_jit, and ran slower there: see BENCHMARKS.md).")
   boolean xla;
 
   @Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float32",
-      description = "float32, bfloat16 or float16 compute (float32 weights); default: ${DEFAULT-VALUE}.")
+      description = "float32, bfloat16 or float16 activations (weights and batch-norm statistics stay float32;"
+          + " float16 adds dynamic loss scaling); default: ${DEFAULT-VALUE}.")
   String precision;
 
   @Option(names = "--data-format", paramLabel = "NHWC|NCHW", defaultValue = "NHWC",
