@@ -422,6 +422,9 @@ public final class Manifest {
     }
 
     private List<Phase> phases(ObjectNode tree, int epochs, int iterationsPerEpoch, String where) {
+      if (!switchingToPhases(tree, where)) {
+        return List.of();
+      }
       JsonNode phasesNode = tree.get("phases");
       boolean hasPhases = phasesNode != null && !phasesNode.isNull();
       boolean hasSingle = isSet(tree, "optimizer") || isSet(tree, "schedule");
@@ -476,6 +479,39 @@ public final class Manifest {
         from += length;
       }
       return phases;
+    }
+
+    /**
+     * {@code optimizer = { type = "switching", phases = [...] }} (the optimizers module's spelling) means exactly
+     * {@code phases = [...]}: it is rewritten to that one representation here. False after reporting a problem.
+     */
+    private boolean switchingToPhases(ObjectNode tree, String where) {
+      JsonNode optimizer = tree.get("optimizer");
+      if (optimizer == null || !optimizer.isObject() || !"switching".equals(optimizer.path("type").asText())) {
+        return true;
+      }
+      String switchWhere = where + ": optimizer switching";
+      if (unknownKeys(optimizer, List.of("type", "phases"), switchWhere)) {
+        return false;
+      }
+      if (isSet(tree, "phases")) {
+        problems.add(switchWhere + ": give either phases = [...] or optimizer = { type = \"switching\", phases = [...] },"
+            + " not both");
+        return false;
+      }
+      if (isSet(tree, "schedule")) {
+        problems.add(switchWhere + " takes no schedule: each phase carries its own; remove the schedule");
+        return false;
+      }
+      if (!isSet(optimizer, "phases")) {
+        problems.add(switchWhere + ": phases is missing; e.g. optimizer = { type = \"switching\", phases = ["
+            + "{ epochs = 10, optimizer = { type = \"sgd\" }, schedule = { type = \"constant\", lr = 0.1 } },"
+            + " { optimizer = { type = \"adasecant\" } }] }");
+        return false;
+      }
+      tree.set("phases", optimizer.get("phases"));
+      tree.putNull("optimizer");
+      return true;
     }
 
     private Phase phase(ObjectNode table, int from, int length, int runEpochs, int iterationsPerEpoch, String where) {

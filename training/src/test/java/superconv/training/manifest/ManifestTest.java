@@ -154,6 +154,25 @@ class ManifestTest {
   }
 
   @Test
+  void aSwitchingOptimizerTableIsTheSameRunAsPhases() throws Exception {
+    String phaseList = """
+        [
+          { epochs = 13, optimizer = { type = "sgd" }, schedule = { type = "triangular", min = 0.001, max = 1.0, cycle_epochs = 25 } },
+          { optimizer = { type = "simple-adasecant", threshold = 10.0 } },
+        ]""";
+    RunSpec viaPhases = parse("[[experiment]]\nname = \"s\"\nphases = " + phaseList + "\n").runs().get(0);
+    RunSpec viaSwitching = parse("[[experiment]]\nname = \"s\"\noptimizer = { type = \"switching\", phases = "
+        + phaseList.replace("\n", " ") + " }\n").runs().get(0);
+    assertThat(viaSwitching.phases()).isEqualTo(viaPhases.phases());
+    assertThat(viaSwitching).isEqualTo(viaPhases);
+    assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"switching\", phases = "
+        + phaseList.replace("\n", " ") + " }\nschedule = { type = \"constant\", lr = 0.1 }\n"))
+        .contains("optimizer switching takes no schedule");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"switching\" }\n"))
+        .contains("optimizer switching: phases is missing");
+  }
+
+  @Test
   void anExperimentThatSaysHowItTrainsTakesNothingOfThatFromDefaults() throws Exception {
     RunSpec run = parse("""
         [defaults]
