@@ -39,6 +39,8 @@ public final class Manifest {
 
   public static final List<String> NETWORKS = List.of("resnet18", "resnet50");
   public static final List<String> DATA_PROTOCOLS = List.of("thesis", "standard");
+  /** resident: the data sets live in graph variables (one upload); host: every batch is fed from Java. */
+  public static final List<String> INPUT_MODES = List.of("resident", "host");
   public static final List<String> PHASE_KEYS = List.of("epochs", "optimizer", "schedule");
 
   private static final List<String> TRAINING_FORM_KEYS = List.of("optimizer", "schedule", "phases");
@@ -70,6 +72,7 @@ public final class Manifest {
     defaults.put("test_limit", 0);
     defaults.put("loss_every", 10);
     defaults.put("label_smoothing", 0.0);
+    defaults.put("input", "resident");
     defaults.put("optimizer", null);
     defaults.put("schedule", null);
     defaults.put("phases", null);
@@ -394,6 +397,7 @@ public final class Manifest {
       if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
         problems.add(where + ": label_smoothing " + labelSmoothing + " must be in [0, 1)");
       }
+      String input = choice(tree, "input", INPUT_MODES, where);
       int iterationsPerEpoch = 0;
       DataSetInfo info = dataset == null ? null : DataSetInfo.byKey(dataset).orElse(null);
       if (info != null && problems.size() == before) {
@@ -418,7 +422,7 @@ public final class Manifest {
         return null;
       }
       return new RunSpec(experiment, run, description, dataset, network, width, batchSize, epochs, seed, protocol,
-          device, trainLimit, testLimit, lossEvery, labelSmoothing, phases, grid);
+          device, trainLimit, testLimit, lossEvery, labelSmoothing, input, phases, grid);
     }
 
     private List<Phase> phases(ObjectNode tree, int epochs, int iterationsPerEpoch, String where) {

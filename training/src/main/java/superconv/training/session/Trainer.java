@@ -173,7 +173,9 @@ public final class Trainer {
         events.graph(graph);
         session.initialize();
         session.run(model.initializer());
-        model.uploadData(session, data.train(), data.test());
+        if (inputMode() == InputMode.RESIDENT) {
+          model.uploadData(session, data.train(), data.test());
+        }
         Loop loop = new Loop(session, model, step, schedule, rate, momentum, perEpoch, full, weights, events);
         if (checkpoint.isPresent()) {
           loop.resume(checkpoint.get());
@@ -253,7 +255,11 @@ public final class Trainer {
     DataProtocol protocol = DataProtocol.parse(spec.dataProtocol());
     ChannelStats stats = protocol == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
     return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, protocol, stats,
-        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), InputMode.RESIDENT);
+        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), inputMode());
+  }
+
+  private InputMode inputMode() {
+    return spec.input().equals("host") ? InputMode.HOST_FED : InputMode.RESIDENT;
   }
 
   static DeviceSpec deviceSpec(String device) {
@@ -278,6 +284,8 @@ public final class Trainer {
     private final RateHistory rates;
     private final EventWriter events;
     private int firstEpoch;
+    /** The epoch's training permutation in host-fed mode; null when the data is resident. */
+    private int[] permutation;
     private int bestEpoch;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
 
@@ -329,6 +337,8 @@ public final class Trainer {
         int normCount = 0;
         double lastRate = Double.NaN;
         String task = String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, spec.epochs());
+        // Host-fed input gathers each batch in Java by the graph's own permutation of the epoch.
+        permutation = inputMode() == InputMode.HOST_FED ? model.permutation(session, epoch) : null;
         try (Progress progress = Progress.start(options.progress(), task, perEpoch, spec.batchSize())) {
           for (int s = 0; s < perEpoch; s++) {
             long global = (long) epoch * perEpoch + s;
@@ -364,7 +374,8 @@ public final class Trainer {
             }
           }
         }
-        TrainingGraph.Evaluation evaluation = model.evaluate(session);
+        TrainingGraph.Evaluation evaluation =
+            permutation == null ? model.evaluate(session) : model.evaluate(session, data.test());
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         EpochMetrics row = new EpochMetrics(epoch + 1, lossSum / lossCount, evaluation.loss(), evaluation.accuracy(),
             lastRate, seconds, (long) (epoch + 1) * perEpoch, normCount == 0 ? Double.NaN : normSum / normCount);
@@ -380,11 +391,13 @@ public final class Trainer {
 
     /** One training step; returns the loss (and the calculated-rate norm) when fetched, else an empty array. */
     private double[] step(int epoch, int s, long global, double lr, TrainStep.Phase built, boolean fetch) {
-      try (TrainingGraph.StepFeed feed = model.feed(epoch, s);
+      try (TrainingGraph.StepFeed scalars = permutation == null ? model.feed(epoch, s) : null;
+          TrainingGraph.HostFeed batch = permutation == null ? null : model.hostFeed(data.train(), permutation, epoch, s);
           TFloat32 rateTensor = TFloat32.scalarOf((float) lr);
           TFloat32 momentumTensor = momentum == null ? null
               : TFloat32.scalarOf((float) schedule.momentum(global).orElseThrow())) {
-        Session.Runner runner = feed.apply(session.runner()).feed(rate, rateTensor);
+        Session.Runner runner =
+            (batch == null ? scalars.apply(session.runner()) : batch.apply(session.runner())).feed(rate, rateTensor);
         if (momentum != null) {
           runner.feed(momentum, momentumTensor);
         }

@@ -154,6 +154,15 @@ class ManifestTest {
   }
 
   @Test
+  void inputIsResidentUnlessTheManifestSaysHost() throws Exception {
+    assertThat(parse("[[experiment]]\nname = \"a\"\n" + SGD).runs().get(0).input()).isEqualTo("resident");
+    assertThat(parse("[[experiment]]\nname = \"a\"\ninput = \"host\"\n" + SGD).runs().get(0).input())
+        .isEqualTo("host");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\ninput = \"disk\"\n" + SGD))
+        .contains("unknown input \"disk\"").contains("valid: resident, host");
+  }
+
+  @Test
   void aSwitchingOptimizerTableIsTheSameRunAsPhases() throws Exception {
     String phaseList = """
         [

@@ -75,6 +75,25 @@ class TrainerTest {
   }
 
   @Test
+  void hostFedInputTrainsTheSameRunAsResidentData() throws Exception {
+    RunSpec resident = spec(CYCLE);
+    RunSpec host = spec("input = \"host\"\n" + CYCLE);
+    assertThat(resident.input()).isEqualTo("resident");
+    assertThat(host.input()).isEqualTo("host");
+    train(resident, runs.resolve("tiny/resident"), null);
+    train(host, runs.resolve("tiny/host"), null);
+    List<EpochMetrics> a = new RunFolder(runs.resolve("tiny/resident")).readMetrics();
+    List<EpochMetrics> b = new RunFolder(runs.resolve("tiny/host")).readMetrics();
+    assertThat(b).hasSameSizeAs(a).hasSize(3);
+    for (int i = 0; i < a.size(); i++) {
+      // Same batches (the graph's permutation), same arithmetic: only float summation order may differ.
+      assertThat(b.get(i).trainLoss()).isCloseTo(a.get(i).trainLoss(), org.assertj.core.data.Offset.offset(1e-4));
+      assertThat(b.get(i).valLoss()).isCloseTo(a.get(i).valLoss(), org.assertj.core.data.Offset.offset(1e-4));
+      assertThat(b.get(i).valAccuracy()).isEqualTo(a.get(i).valAccuracy());
+    }
+  }
+
+  @Test
   void aRunWritesConsistentOutputs() throws Exception {
     RunSpec spec = spec(CYCLE);
     Path dir = runs.resolve("tiny/tiny");
