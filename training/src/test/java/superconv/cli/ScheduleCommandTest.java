@@ -58,6 +58,11 @@ class ScheduleCommandTest {
       assertThat(Double.parseDouble(cells[1])).isEqualTo(s.rate(j));
     }
     assertThat(Files.size(png)).isPositive();
+    // Results are readable by everyone, like any file (temporary files start owner-only).
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(csv)))
+        .isEqualTo("rw-r--r--");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(png)))
+        .isEqualTo("rw-r--r--");
     try (var files = Files.list(csv.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("lr.csv", "lr.png");
     }
