@@ -51,7 +51,11 @@ final class ScheduleCommand implements Callable<Integer> {
   Path plot;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
+    return ManifestErrors.oneLine(spec, this::compute);
+  }
+
+  private Integer compute() throws IOException {
     RunLength run;
     Schedule s;
     try {

@@ -91,7 +91,11 @@ final class TraceCommand implements Callable<Integer> {
   Path plot;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
+    return ManifestErrors.oneLine(spec, this::compute);
+  }
+
+  private Integer compute() throws IOException {
     // Everything is checked before the first step.
     if (steps <= 0) {
       throw new ParameterException(spec.commandLine(), "--steps " + steps + " is not allowed: expected a number > 0");

@@ -3,9 +3,12 @@ package superconv.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -141,6 +144,27 @@ class RunCommandsTest {
     List<String> keys = new java.util.ArrayList<>();
     switching.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsSubsequence("optimizer", "schedule", "phases", "grid");
+  }
+
+  @Test
+  void aRunThatFailsBeforeItsFirstCheckpointLeavesNoFolderAndOneLogLine() throws Exception {
+    Path data = dataRoot();
+    Path file = manifest(MANIFEST.replace("device = \"cpu\"", "device = \"gpu:7\"")
+        .replace("\"schedule.lr\" = [0.05, 0.1]", "\"schedule.lr\" = [0.05]"));
+    PrintStream saved = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Run failed;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // the console log follows System.err
+    try {
+      failed = run("run", file.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.out()).contains("failed: device \"gpu:7\"");
+    String logged = log.toString(StandardCharsets.UTF_8);
+    assertThat(logged).contains("run sgd/lr=0.05 failed: device \"gpu:7\"").doesNotContain("\tat ");
+    assertThat(dir.resolve("runs/sgd/lr=0.05")).doesNotExist();
   }
 
   @Test

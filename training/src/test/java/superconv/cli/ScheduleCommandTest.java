@@ -110,11 +110,14 @@ class ScheduleCommandTest {
         "--epochs", "10", "--iterations-per-epoch", "10", "--csv", csv.toString());
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("schedule: max = 0.01 is not allowed: expected a finite rate > min (0.1)");
+    // One line, no usage text: the options parsed, a value is wrong.
+    assertThat(r[2].strip()).doesNotContain("\n").doesNotContain("Usage").startsWith("superconv schedule: ");
     assertThat(csv).doesNotExist();
 
     r = run("schedule", "--schedule", "{ type = \"constant\", lr = }", "--epochs", "1", "--iterations-per-epoch", "1");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("--schedule: not a valid inline TOML table");
+    assertThat(r[2].strip()).doesNotContain("\n");
 
     r = run("schedule", "--schedule", "{ type = \"warmup\" }", "--epochs", "1", "--iterations-per-epoch", "1");
     assertThat(r[2]).contains("valid: constant, triangular, one-cycle, exponential, random, cosine, sequence");
