@@ -154,6 +154,34 @@ class ManifestTest {
   }
 
   @Test
+  void everyProblemOfAnExperimentIsReportedAtOnce() {
+    ManifestException e = org.junit.jupiter.api.Assertions.assertThrows(ManifestException.class, () -> parse("""
+        [[experiment]]
+        name = "a"
+        data_protocol = "thesys"
+        device = "tpu"
+        optimizer = { type = "sgdd" }
+        schedule = { type = "constant", lr = 0.1 }
+        """));
+    assertThat(e.problems()).hasSize(3);
+    assertThat(e.problems().get(0)).contains("unknown data_protocol \"thesys\"");
+    assertThat(e.problems().get(1)).contains("device \"tpu\" is not one of");
+    assertThat(e.problems().get(2)).contains("unknown optimizer \"sgdd\"");
+
+    e = org.junit.jupiter.api.Assertions.assertThrows(ManifestException.class, () -> parse("""
+        [[experiment]]
+        name = "a b"
+        width = 0
+        colour = "red"
+        optimizer = { type = "sgd", momentum = 3 }
+        schedule = { type = "constant", lr = -1.0 }
+        """));
+    assertThat(e.problems()).hasSize(5);
+    assertThat(String.join("\n", e.problems())).contains("name may hold only").contains("unknown key \"colour\"")
+        .contains("width is 0").contains("momentum = 3").contains("lr = -1.0");
+  }
+
+  @Test
   void inputIsResidentUnlessTheManifestSaysHost() throws Exception {
     assertThat(parse("[[experiment]]\nname = \"a\"\n" + SGD).runs().get(0).input()).isEqualTo("resident");
     assertThat(parse("[[experiment]]\nname = \"a\"\ninput = \"host\"\n" + SGD).runs().get(0).input())
