@@ -18,6 +18,7 @@ import superconv.training.manifest.Manifest;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
+import superconv.training.report.ResultsTable;
 
 /** {@code superconv list MANIFEST}: the runs a manifest expands to, exactly as they would train. */
 @Command(
@@ -119,8 +120,7 @@ final class ListCommand implements Callable<Integer> {
   private static String inline(Component component) {
     StringBuilder text = new StringBuilder(component.type());
     component.params().forEach((k, v) -> text.append(' ').append(k).append('=').append(
-        v instanceof Double d && Double.isFinite(d) ? new java.math.BigDecimal(d.toString()).stripTrailingZeros()
-            .toPlainString() : v));
+        v instanceof Double d && Double.isFinite(d) ? ResultsTable.compact(d) : v));
     return text.toString();
   }
 

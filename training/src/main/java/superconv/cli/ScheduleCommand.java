@@ -88,9 +88,13 @@ final class ScheduleCommand implements Callable<Integer> {
     }
     if (plot != null) {
       double[][] shown = envelope(x, rates, 2000);
-      LineChart.of("Learning rate: " + s.type(), "iteration", "learning rate")
-          .with("lr", shown[0], shown[1])
-          .writePng(plot, 1000, 500);
+      LineChart chart = LineChart.of("Learning rate: " + s.type(), "iteration", "learning rate")
+          .with("lr", shown[0], shown[1]);
+      if (momenta != null) {
+        double[][] momentum = envelope(x, momenta, 2000);
+        chart = chart.withSecondAxis("momentum", "momentum", momentum[0], momentum[1]);
+      }
+      chart.writePng(plot, 1000, 500);
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("schedule", s.toTable());
