@@ -287,11 +287,11 @@ public final class Trainer {
     private final Checkpoint weights;
     private final RateHistory rates;
     private final EventWriter events;
+    /** True while the step's loss is finite. */
+    private final Operand<TBool> lossFinite;
     private int firstEpoch;
     /** The epoch's training permutation in host-fed mode; null when the data is resident. */
     private int[] permutation;
-    /** True while the step's loss is finite. */
-    private final Operand<TBool> lossFinite;
     private int bestEpoch;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
 
