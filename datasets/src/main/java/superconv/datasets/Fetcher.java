@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -212,7 +213,7 @@ public final class Fetcher {
       response = client.send(HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new DatasetException("cannot download " + url + ": " + describe(e), e);
+      throw new DatasetException("cannot download " + url + ": " + describe(e, url), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DatasetException("download of " + url + " interrupted", e);
@@ -346,6 +347,20 @@ public final class Fetcher {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has MD5", e);
     }
+  }
+
+  /**
+   * A failure to reach {@code url} in words: a refused connection as such (the HTTP client reports it as a
+   * ConnectException whose cause is a bare ClosedChannelException), else as {@link #describe(Throwable)}.
+   */
+  static String describe(Throwable e, URI url) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException) {
+        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return "connection refused: " + url.getHost() + ":" + port;
+      }
+    }
+    return describe(e);
   }
 
   /** An I/O failure in words: its message, else the innermost cause's, named by class where there is no message. */

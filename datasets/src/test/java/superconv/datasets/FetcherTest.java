@@ -276,7 +276,7 @@ class FetcherTest {
     Fetcher unreachable = new Fetcher(URI.create("http://127.0.0.1:" + closedPort + "/"));
     assertThatThrownBy(() -> Datasets.locate(Dataset.MNIST, DataLocation.only(root), FetchPolicy.FETCH_IF_MISSING, unreachable))
         .hasMessageStartingWith("mnist not found (download failed: cannot download http://127.0.0.1:" + closedPort
-            + "/train-images-idx3-ubyte.gz: ")
+            + "/train-images-idx3-ubyte.gz: connection refused: 127.0.0.1:" + closedPort + ")")
         .hasMessageContaining("): looked in " + root.resolve("mnist"))
         .hasMessageContaining("Put train-images-idx3-ubyte, train-labels-idx1-ubyte")
         .hasMessageEndingWith("superconv data fetch mnist --data-dir " + root);

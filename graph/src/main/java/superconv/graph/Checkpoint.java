@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -105,12 +106,22 @@ public final class Checkpoint {
       }
       Path temp = Files.createTempFile(directory, POINTER, ".tmp");
       Files.writeString(temp, name + "\n", StandardCharsets.UTF_8);
+      readableByAll(temp);
       Files.move(temp, directory.resolve(POINTER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       deleteOthers(directory, name);
       LOG.debug("saved {} variables to {}", variables.size(), target);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint in " + directory, e);
+    }
+  }
+
+  /** Temporary files are created owner-only; the pointer is a file like TensorFlow's own (rw-r--r--). */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its defaults apply.
     }
   }
 

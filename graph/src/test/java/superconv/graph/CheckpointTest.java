@@ -46,6 +46,8 @@ class CheckpointTest {
       parameters = tg.network().parameters();
     }
     assertThat(Checkpoint.latest(dir)).contains(dir.resolve("ckpt-7"));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve(Checkpoint.POINTER)))).isEqualTo("rw-r--r--");
     assertThat(Files.exists(dir.resolve("ckpt-3.index"))).isFalse();
     long dataBytes = Files.size(dir.resolve("ckpt-7.data-00000-of-00001"));
     // weights + BN statistics + slot, 4 bytes each; the 70 + 23 resident images would add 17,856 bytes

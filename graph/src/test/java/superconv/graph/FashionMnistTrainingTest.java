@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -45,11 +46,14 @@ class FashionMnistTrainingTest {
       Placeholder<TFloat32> rate = tf.withName("learning_rate").placeholder(TFloat32.class);
       List<Variable<TFloat32>> vars = tg.trainableVariables();
       Output<?>[] grads = g.addGradients(tg.loss().asOutput(), vars.stream().map(Variable::asOutput).toArray(Output[]::new));
+      // Every update waits for every gradient (as FedRateOptimizer gates its assignments): an assignSub racing a
+      // gradient op that still reads the same variable makes the step, and so the test, vary from run to run.
+      Ops gated = tf.withControlDependencyOps(Arrays.stream(grads).map(Output::op).toList());
       List<Op> updates = new ArrayList<>(tg.batchNormUpdates());
       for (int i = 0; i < grads.length; i++) {
         @SuppressWarnings("unchecked")
         Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
-        updates.add(tf.assignSub(vars.get(i), tf.math.mul(grad, rate)));
+        updates.add(gated.assignSub(vars.get(i), gated.math.mul(grad, rate)));
       }
       Op trainOp = tf.withControlDependencies(updates).noOp();
       s.run(tg.initializer());

@@ -36,10 +36,13 @@ class TrainingGraphTest {
       TrainingGraph tg = TrainingGraph.build(tf, spec(4, 10));
       List<Op> updates = new ArrayList<>(tg.batchNormUpdates());
       Output<?>[] grads = g.addGradients(tg.loss().asOutput(), tg.trainableVariables().stream().map(Variable::asOutput).toArray(Output[]::new));
+      // Every update waits for every gradient: an assignSub racing a gradient op that reads the same variable
+      // makes the step nondeterministic.
+      Ops gated = tf.withControlDependencyOps(Arrays.stream(grads).map(Output::op).toList());
       for (int i = 0; i < grads.length; i++) {
         @SuppressWarnings("unchecked")
         Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
-        updates.add(tf.assignSub(tg.trainableVariables().get(i), tf.math.mul(grad, tf.constant(0.05f))));
+        updates.add(gated.assignSub(tg.trainableVariables().get(i), gated.math.mul(grad, gated.constant(0.05f))));
       }
       Op train = tf.withControlDependencies(updates).noOp();
       s.run(tg.initializer());

@@ -1,9 +1,12 @@
 package superconv.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -15,6 +18,7 @@ import superconv.training.manifest.Manifest;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
+import superconv.training.report.ResultsTable;
 
 /** {@code superconv list MANIFEST}: the runs a manifest expands to, exactly as they would train. */
 @Command(
@@ -44,7 +48,7 @@ final class ListCommand implements Callable<Integer> {
       return ManifestErrors.print(e, err());
     }
     if (json) {
-      out().println(Json.line(runs));
+      out().println(Json.line(runs.stream().map(ListCommand::listing).toList()));
       return 0;
     }
     out().printf("%-58s %-13s %-8s %5s %6s  %s%n", "RUN", "DATASET", "NETWORK", "BATCH", "EPOCHS", "TRAINING");
@@ -55,6 +59,45 @@ final class ListCommand implements Callable<Integer> {
     }
     out().println(runs.size() + (runs.size() == 1 ? " run" : " runs"));
     return 0;
+  }
+
+  /**
+   * A run as {@code list --json} shows it: the resolved spec, where a schedule is always a table with a type
+   * ({@code {"type": "calculated"}} for optimizers that calculate their own rates). The top-level optimizer and
+   * schedule are the first phase's; a run that switches optimizers also lists every phase.
+   */
+  static ObjectNode listing(RunSpec run) {
+    ObjectNode spec = Json.mapper().valueToTree(run);
+    ObjectNode node = Json.mapper().createObjectNode();
+    spec.fields().forEachRemaining(e -> {
+      switch (e.getKey()) {
+        case "schedule" -> { }
+        case "optimizer" -> {
+          node.set("optimizer", e.getValue());
+          node.set("schedule", schedule(run.schedule()));
+        }
+        case "phases" -> {
+          if (run.phases().size() > 1) {
+            ArrayNode phases = node.putArray("phases");
+            for (Phase phase : run.phases()) {
+              ObjectNode p = phases.addObject();
+              p.put("from_epoch", phase.fromEpoch());
+              p.put("epochs", phase.epochs());
+              p.set("optimizer", Json.mapper().valueToTree(phase.optimizer()));
+              p.set("schedule", schedule(phase.schedule()));
+            }
+          }
+        }
+        default -> node.set(e.getKey(), e.getValue());
+      }
+    });
+    return node;
+  }
+
+  private static JsonNode schedule(Component schedule) {
+    return schedule == null
+        ? Json.mapper().createObjectNode().put("type", "calculated")
+        : Json.mapper().valueToTree(schedule);
   }
 
   private static String training(RunSpec run) {
@@ -77,8 +120,7 @@ final class ListCommand implements Callable<Integer> {
   private static String inline(Component component) {
     StringBuilder text = new StringBuilder(component.type());
     component.params().forEach((k, v) -> text.append(' ').append(k).append('=').append(
-        v instanceof Double d && Double.isFinite(d) ? new java.math.BigDecimal(d.toString()).stripTrailingZeros()
-            .toPlainString() : v));
+        v instanceof Double d && Double.isFinite(d) ? ResultsTable.compact(d) : v));
     return text.toString();
   }
 

@@ -1,5 +1,9 @@
 package superconv.cli;
 
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +30,24 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    useStderrDescriptor(System.getenv("SUPERCONV_STDERR_FD"));
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Sends Java's stderr to file descriptor {@code fd} when the launcher gives one: the launcher filters TensorFlow's
+   * native log lines out of fd 2, and Java's own output (the progress bar redraws a line without ending it) must not
+   * wait in that line filter. Appends, so a stderr redirected to a file is not overwritten.
+   */
+  private static void useStderrDescriptor(String fd) {
+    if (fd == null || !fd.matches("\\d+")) {
+      return;
+    }
+    try {
+      System.setErr(new PrintStream(new FileOutputStream("/dev/fd/" + fd, true), true, StandardCharsets.UTF_8));
+    } catch (FileNotFoundException e) {
+      // No such descriptor (the variable outlived the launcher): keep fd 2.
+    }
   }
 
   /** The configured command line, shared by {@link #main} and the tests. */

@@ -69,6 +69,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bars (logs only).")
   boolean noProgress;
 
+  @Option(names = "--verbose", description = "Show stack traces of failed runs and TensorFlow's native log.")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
     List<RunSpec> runs;
@@ -143,12 +146,29 @@ final class RunCommand implements Callable<Integer> {
       summary.add(row(spec, outcome.status().key(), plan.folder().readRecord().orElse(null)));
       return true;
     } catch (Exception e) {
-      LOG.error("run {} failed: {}", spec.id(), e.toString(), e);
-      summary.add(row(spec, "failed: " + e.getMessage(), plan.folder().readRecord().orElse(null)));
+      String message = oneLine(e);
+      if (verbose) {
+        LOG.error("run {} failed: {}", spec.id(), message, e);
+      } else {
+        LOG.error("run {} failed: {} (--verbose shows where)", spec.id(), message);
+      }
+      RunRecord record = plan.folder().readRecord().orElse(null);
+      if (plan.folder().latestCheckpoint().isEmpty()) {
+        // Nothing to resume from: a folder left behind would only look like a run that could be resumed.
+        plan.folder().clear();
+        record = null;
+      }
+      summary.add(row(spec, "failed: " + message, record));
       return false;
     } finally {
       Interruption.clear();
     }
+  }
+
+  /** An exception's message on one line (TensorFlow's can span several), or its class when it has none. */
+  static String oneLine(Exception e) {
+    String message = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    return message.strip().replaceAll("\\s*\n\\s*", " ");
   }
 
   private Map<String, DataSplits> loadData(List<RunPlan> plans) {

@@ -3,11 +3,7 @@ package superconv.cli;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,6 +16,7 @@ import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedule;
 import superconv.optimizers.Schedules;
 import superconv.training.plot.LineChart;
+import superconv.training.run.AtomicFiles;
 
 /** Shows a learning-rate schedule before a run: the rate of every iteration as CSV and/or a PNG plot. */
 @Command(
@@ -54,7 +51,11 @@ final class ScheduleCommand implements Callable<Integer> {
   Path plot;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
+    return ManifestErrors.oneLine(spec, this::compute);
+  }
+
+  private Integer compute() throws IOException {
     RunLength run;
     Schedule s;
     try {
@@ -78,7 +79,7 @@ final class ScheduleCommand implements Callable<Integer> {
       }
     }
     if (csv != null) {
-      writeAtomically(csv, out -> {
+      AtomicFiles.writeText(csv, out -> {
         out.write(momenta == null ? "iteration,lr\n" : "iteration,lr,momentum\n");
         for (int j = 0; j < n; j++) {
           out.write(j + "," + rates[j] + (momenta == null ? "" : "," + momenta[j]) + "\n");
@@ -87,9 +88,13 @@ final class ScheduleCommand implements Callable<Integer> {
     }
     if (plot != null) {
       double[][] shown = envelope(x, rates, 2000);
-      LineChart.of("Learning rate: " + s.type(), "iteration", "learning rate")
-          .with("lr", shown[0], shown[1])
-          .writePng(plot, 1000, 500);
+      LineChart chart = LineChart.of("Learning rate: " + s.type(), "iteration", "learning rate")
+          .with("lr", shown[0], shown[1]);
+      if (momenta != null) {
+        double[][] momentum = envelope(x, momenta, 2000);
+        chart = chart.withSecondAxis("momentum", "momentum", momentum[0], momentum[1]);
+      }
+      chart.writePng(plot, 1000, 500);
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("schedule", s.toTable());
@@ -165,26 +170,5 @@ final class ScheduleCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           option + ": not a valid inline TOML table" + where + ": " + e.getOriginalMessage() + "\n  " + text, e);
     }
-  }
-
-  /** Writes text to a temporary file beside {@code file}, then renames it over {@code file}. */
-  static void writeAtomically(Path file, Body body) throws IOException {
-    Path absolute = file.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
-    try {
-      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        body.write(out);
-      }
-      Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** The content of a file written by {@link #writeAtomically}. */
-  interface Body {
-    void write(Writer out) throws IOException;
   }
 }

@@ -25,6 +25,7 @@ import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedule;
 import superconv.optimizers.Trace;
 import superconv.optimizers.TraceProblem;
+import superconv.training.run.AtomicFiles;
 
 /**
  * Runs any optimizer on a small problem exactly as training drives it (same Optimizer subclass, schedule object and
@@ -90,7 +91,11 @@ final class TraceCommand implements Callable<Integer> {
   Path plot;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
+    return ManifestErrors.oneLine(spec, this::compute);
+  }
+
+  private Integer compute() throws IOException {
     // Everything is checked before the first step.
     if (steps <= 0) {
       throw new ParameterException(spec.commandLine(), "--steps " + steps + " is not allowed: expected a number > 0");
@@ -115,7 +120,7 @@ final class TraceCommand implements Callable<Integer> {
 
     int d = traceProblem.dimensions();
     if (csv != null) {
-      ScheduleCommand.writeAtomically(csv, out -> {
+      AtomicFiles.writeText(csv, out -> {
         StringBuilder header = new StringBuilder("step,lr,loss");
         for (int i = 1; i <= d; i++) {
           header.append(",w").append(i);

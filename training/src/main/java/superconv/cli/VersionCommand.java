@@ -3,6 +3,7 @@ package superconv.cli;
 import org.tensorflow.TensorFlow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import superconv.training.session.Provenance;
 
 /** Prints superconv's and TensorFlow's versions. */
 @Command(name = "version", description = "Print superconv's and TensorFlow's versions.")
@@ -18,9 +19,9 @@ final class VersionCommand implements Runnable {
   static final class Provider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
+      String commit = Provenance.gitCommit();
       return new String[] {
-        "superconv " + (version == null ? "development build" : version),
+        "superconv " + Provenance.version() + (commit == null ? "" : " (commit " + commit + ")"),
         "TensorFlow " + TensorFlow.version()
       };
     }

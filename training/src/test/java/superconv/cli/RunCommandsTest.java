@@ -3,11 +3,15 @@ package superconv.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +108,63 @@ class RunCommandsTest {
 
     Run text = run("list", manifest(MANIFEST).toString(), "--only", "sgd/lr=0.1");
     assertThat(text.out()).contains("sgd/lr=0.1").doesNotContain("sgd/lr=0.05").contains("1 run");
+  }
+
+  @Test
+  void listJsonGivesCalculatedRatesAScheduleTableAndListsPhases() throws Exception {
+    Run list = run("list", manifest("""
+        [defaults]
+        dataset = "fashion-mnist"
+        epochs = 10
+
+        [[experiment]]
+        name = "ada"
+        optimizer = { type = "adasecant" }
+
+        [[experiment]]
+        name = "switch"
+        phases = [
+          { epochs = 4, optimizer = { type = "sgd" }, schedule = { type = "constant", lr = 0.1 } },
+          { optimizer = { type = "simple-adasecant" } },
+        ]
+        """).toString(), "--json");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    JsonNode runs = Json.mapper().readTree(list.out());
+    JsonNode ada = runs.get(0);
+    assertThat(ada.get("optimizer").toString()).isEqualTo("{\"type\":\"adasecant\"}");
+    assertThat(ada.get("schedule").toString()).isEqualTo("{\"type\":\"calculated\"}");
+    assertThat(ada.has("phases")).isFalse();
+    JsonNode switching = runs.get(1);
+    assertThat(switching.get("optimizer").toString()).isEqualTo("{\"type\":\"sgd\"}");
+    assertThat(switching.get("schedule").toString()).isEqualTo("{\"type\":\"constant\",\"lr\":0.1}");
+    assertThat(switching.get("phases").toString()).isEqualTo("[{\"from_epoch\":0,\"epochs\":4,"
+        + "\"optimizer\":{\"type\":\"sgd\"},\"schedule\":{\"type\":\"constant\",\"lr\":0.1}},"
+        + "{\"from_epoch\":4,\"epochs\":6,\"optimizer\":{\"type\":\"simple-adasecant\"},"
+        + "\"schedule\":{\"type\":\"calculated\"}}]");
+    List<String> keys = new java.util.ArrayList<>();
+    switching.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsSubsequence("optimizer", "schedule", "phases", "grid");
+  }
+
+  @Test
+  void aRunThatFailsBeforeItsFirstCheckpointLeavesNoFolderAndOneLogLine() throws Exception {
+    Path data = dataRoot();
+    Path file = manifest(MANIFEST.replace("device = \"cpu\"", "device = \"gpu:7\"")
+        .replace("\"schedule.lr\" = [0.05, 0.1]", "\"schedule.lr\" = [0.05]"));
+    PrintStream saved = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Run failed;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // the console log follows System.err
+    try {
+      failed = run("run", file.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.out()).contains("failed: device \"gpu:7\"");
+    String logged = log.toString(StandardCharsets.UTF_8);
+    assertThat(logged).contains("run sgd/lr=0.05 failed: device \"gpu:7\"").doesNotContain("\tat ");
+    assertThat(dir.resolve("runs/sgd/lr=0.05")).doesNotExist();
   }
 
   @Test

@@ -58,6 +58,11 @@ class ScheduleCommandTest {
       assertThat(Double.parseDouble(cells[1])).isEqualTo(s.rate(j));
     }
     assertThat(Files.size(png)).isPositive();
+    // Results are readable by everyone, like any file (temporary files start owner-only).
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(csv)))
+        .isEqualTo("rw-r--r--");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(png)))
+        .isEqualTo("rw-r--r--");
     try (var files = Files.list(csv.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("lr.csv", "lr.png");
     }
@@ -105,11 +110,14 @@ class ScheduleCommandTest {
         "--epochs", "10", "--iterations-per-epoch", "10", "--csv", csv.toString());
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("schedule: max = 0.01 is not allowed: expected a finite rate > min (0.1)");
+    // One line, no usage text: the options parsed, a value is wrong.
+    assertThat(r[2].strip()).doesNotContain("\n").doesNotContain("Usage").startsWith("superconv schedule: ");
     assertThat(csv).doesNotExist();
 
     r = run("schedule", "--schedule", "{ type = \"constant\", lr = }", "--epochs", "1", "--iterations-per-epoch", "1");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("--schedule: not a valid inline TOML table");
+    assertThat(r[2].strip()).doesNotContain("\n");
 
     r = run("schedule", "--schedule", "{ type = \"warmup\" }", "--epochs", "1", "--iterations-per-epoch", "1");
     assertThat(r[2]).contains("valid: constant, triangular, one-cycle, exponential, random, cosine, sequence");

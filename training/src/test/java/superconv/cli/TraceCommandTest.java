@@ -62,6 +62,7 @@ class TraceCommandTest {
         "--data", data.toString(), "--batch", "1", "--steps", "3");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains(data + " line 2 column 2: 'x' is not a number");
+    assertThat(r[2].strip()).doesNotContain("\n").doesNotContain("Usage").startsWith("superconv trace: ");
 
     Files.writeString(data, "1,0,2\n0,1,-1\n1,1,1\n");
     r = run("trace", "--optimizer", "{ type = \"sgd\" }", "--schedule", "{ type = \"constant\", lr = 0.1 }",

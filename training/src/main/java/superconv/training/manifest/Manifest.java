@@ -40,6 +40,8 @@ public final class Manifest {
   public static final List<String> NETWORKS = List.of("resnet18", "resnet50");
   public static final List<String> DATA_PROTOCOLS = List.of("thesis", "standard");
   public static final List<String> PRECISIONS = List.of("float32", "bfloat16", "float16");
+  /** resident: the data sets live in graph variables (one upload); host: every batch is fed from Java. */
+  public static final List<String> INPUT_MODES = List.of("resident", "host");
   public static final List<String> PHASE_KEYS = List.of("epochs", "optimizer", "schedule");
 
   private static final List<String> TRAINING_FORM_KEYS = List.of("optimizer", "schedule", "phases");
@@ -73,6 +75,7 @@ public final class Manifest {
     defaults.put("test_limit", 0);
     defaults.put("loss_every", 10);
     defaults.put("label_smoothing", 0.0);
+    defaults.put("input", "resident");
     defaults.put("optimizer", null);
     defaults.put("schedule", null);
     defaults.put("phases", null);
@@ -212,28 +215,32 @@ public final class Manifest {
             problems.add(where + " must be a table");
             continue;
           }
+          // Every problem of an experiment is reported at once: a bad name or an unknown key does not stop the
+          // checks of its other settings (an experiment with any problem yields no runs, the manifest is refused).
+          int before = problems.size();
           JsonNode nameNode = experiment.get("name");
+          String name;
           if (nameNode == null || !nameNode.isTextual()) {
             problems.add(where + ": name is missing; every experiment needs name = \"...\" (letters, digits, . _ -)");
-            continue;
+            name = "experiment-" + (i + 1);
+          } else {
+            name = nameNode.asText();
+            where = where + " \"" + name + "\"";
+            if (!NAME.matcher(name).matches()) {
+              problems.add(where + ": name may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
+            } else if (!seen.add(name)) {
+              problems.add(where + ": the name is used by an earlier experiment; experiment names must be unique");
+            } else {
+              names.add(name);
+            }
           }
-          String name = nameNode.asText();
-          where = where + " \"" + name + "\"";
-          if (!NAME.matcher(name).matches()) {
-            problems.add(where + ": name may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
-            continue;
-          }
-          if (!seen.add(name)) {
-            problems.add(where + ": the name is used by an earlier experiment; experiment names must be unique");
-            continue;
-          }
-          names.add(name);
           List<String> allowed = new ArrayList<>(EXPERIMENT_ONLY_KEYS);
           allowed.addAll(BUILT_IN_DEFAULTS.keySet());
-          if (unknownKeys(experiment, allowed, where)) {
-            continue;
+          unknownKeys(experiment, allowed, where);
+          List<RunSpec> expanded = expand((ObjectNode) experiment, defaults, name, where);
+          if (problems.size() == before) {
+            runs.addAll(expanded);
           }
-          runs.addAll(expand((ObjectNode) experiment, defaults, name, where));
         }
       }
       if (!problems.isEmpty()) {
@@ -382,8 +389,10 @@ public final class Manifest {
       String network = choice(tree, "network", NETWORKS, where);
       int width = integer(tree, "width", 1, Integer.MAX_VALUE, where);
       // Batch norm needs at least two images per batch for a variance.
+      int lengthProblems = problems.size();
       int batchSize = integer(tree, "batch_size", 2, Integer.MAX_VALUE, where);
       int epochs = integer(tree, "epochs", 1, Integer.MAX_VALUE, where);
+      boolean lengthsValid = problems.size() == lengthProblems;
       long seed = longInteger(tree, "seed", where);
       String protocol = choice(tree, "data_protocol", DATA_PROTOCOLS, where);
       String device = text(tree, "device", where);
@@ -392,16 +401,20 @@ public final class Manifest {
       }
       String precision = choice(tree, "precision", PRECISIONS, where);
       boolean xla = bool(tree, "xla", where);
+      lengthProblems = problems.size();
       int trainLimit = integer(tree, "train_limit", 0, Integer.MAX_VALUE, where);
       int testLimit = integer(tree, "test_limit", 0, Integer.MAX_VALUE, where);
+      lengthsValid &= problems.size() == lengthProblems;
       int lossEvery = integer(tree, "loss_every", 1, Integer.MAX_VALUE, where);
       double labelSmoothing = number(tree, "label_smoothing", where);
       if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
         problems.add(where + ": label_smoothing " + labelSmoothing + " must be in [0, 1)");
       }
+      String input = choice(tree, "input", INPUT_MODES, where);
       int iterationsPerEpoch = 0;
       DataSetInfo info = dataset == null ? null : DataSetInfo.byKey(dataset).orElse(null);
-      if (info != null && problems.size() == before) {
+      // The run's length (so the schedules' checks) is known when the settings it comes from are valid.
+      if (info != null && lengthsValid) {
         if (trainLimit > info.trainSize()) {
           problems.add(where + ": train_limit " + trainLimit + " exceeds the " + info.trainSize() + " training images of "
               + dataset + " (0 means all)");
@@ -423,10 +436,13 @@ public final class Manifest {
         return null;
       }
       return new RunSpec(experiment, run, description, dataset, network, width, batchSize, epochs, seed, protocol,
-          device, precision, xla, trainLimit, testLimit, lossEvery, labelSmoothing, phases, grid);
+          device, precision, xla, trainLimit, testLimit, lossEvery, labelSmoothing, input, phases, grid);
     }
 
     private List<Phase> phases(ObjectNode tree, int epochs, int iterationsPerEpoch, String where) {
+      if (!switchingToPhases(tree, where)) {
+        return List.of();
+      }
       JsonNode phasesNode = tree.get("phases");
       boolean hasPhases = phasesNode != null && !phasesNode.isNull();
       boolean hasSingle = isSet(tree, "optimizer") || isSet(tree, "schedule");
@@ -443,6 +459,7 @@ public final class Manifest {
         return List.of();
       }
       List<Phase> phases = new ArrayList<>();
+      boolean anyBad = false;
       int from = 0;
       for (int i = 0; i < phasesNode.size(); i++) {
         JsonNode node = phasesNode.get(i);
@@ -451,9 +468,7 @@ public final class Manifest {
           problems.add(phaseWhere + " must be a table { epochs, optimizer, schedule }");
           return List.of();
         }
-        if (unknownKeys(node, PHASE_KEYS, phaseWhere)) {
-          return List.of();
-        }
+        boolean bad = unknownKeys(node, PHASE_KEYS, phaseWhere);
         boolean last = i == phasesNode.size() - 1;
         int length;
         if (node.has("epochs")) {
@@ -474,18 +489,56 @@ public final class Manifest {
           return List.of();
         }
         Phase phase = phase((ObjectNode) node, from, length, epochs, iterationsPerEpoch, phaseWhere);
-        if (phase == null) {
-          return List.of();
+        // A bad phase does not stop the checks of the phases after it; the run is refused at the end.
+        if (phase == null || bad) {
+          anyBad = true;
+        } else {
+          phases.add(phase);
         }
-        phases.add(phase);
         from += length;
       }
-      return phases;
+      return anyBad ? List.of() : phases;
+    }
+
+    /**
+     * {@code optimizer = { type = "switching", phases = [...] }} (the optimizers module's spelling) means exactly
+     * {@code phases = [...]}: it is rewritten to that one representation here. False after reporting a problem.
+     */
+    private boolean switchingToPhases(ObjectNode tree, String where) {
+      JsonNode optimizer = tree.get("optimizer");
+      if (optimizer == null || !optimizer.isObject() || !"switching".equals(optimizer.path("type").asText())) {
+        return true;
+      }
+      String switchWhere = where + ": optimizer switching";
+      if (unknownKeys(optimizer, List.of("type", "phases"), switchWhere)) {
+        return false;
+      }
+      if (isSet(tree, "phases")) {
+        problems.add(switchWhere + ": give either phases = [...] or optimizer = { type = \"switching\", phases = [...] },"
+            + " not both");
+        return false;
+      }
+      if (isSet(tree, "schedule")) {
+        problems.add(switchWhere + " takes no schedule: each phase carries its own; remove the schedule");
+        return false;
+      }
+      if (!isSet(optimizer, "phases")) {
+        problems.add(switchWhere + ": phases is missing; e.g. optimizer = { type = \"switching\", phases = ["
+            + "{ epochs = 10, optimizer = { type = \"sgd\" }, schedule = { type = \"constant\", lr = 0.1 } },"
+            + " { optimizer = { type = \"adasecant\" } }] }");
+        return false;
+      }
+      tree.set("phases", optimizer.get("phases"));
+      tree.putNull("optimizer");
+      return true;
     }
 
     private Phase phase(ObjectNode table, int from, int length, int runEpochs, int iterationsPerEpoch, String where) {
       Component optimizer = component(table, "optimizer", rules.optimizerTypes(), where);
       if (optimizer == null) {
+        if (isSet(table, "schedule")) {
+          component(table, "schedule", rules.scheduleTypes(), where); // its type, at least, is checked too
+        }
         return null;
       }
       List<String> optimizerProblems = rules.checkOptimizer(optimizer);
@@ -503,10 +556,12 @@ public final class Manifest {
         if (schedule == null) {
           return null;
         }
-        if (iterationsPerEpoch > 0 && optimizerProblems.isEmpty()) {
+        if (iterationsPerEpoch > 0) {
           Component checked = schedule;
-          // A phase's schedule is laid over the phase (it starts at the phase's first iteration).
-          rules.checkSchedule(schedule, optimizer, iterationsPerEpoch, length)
+          // A phase's schedule is laid over the phase (it starts at the phase's first iteration); with bad
+          // optimizer settings it is still checked, against that optimizer type's defaults.
+          Component against = optimizerProblems.isEmpty() ? optimizer : new Component(optimizer.type(), Map.of());
+          rules.checkSchedule(schedule, against, iterationsPerEpoch, length)
               .forEach(p -> problems.add(where + ": schedule " + checked.type() + ": " + p));
         }
       }

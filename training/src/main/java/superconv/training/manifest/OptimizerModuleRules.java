@@ -19,7 +19,10 @@ final class OptimizerModuleRules implements ComponentRules {
   private static final Set<String> OPTIMIZERS = optimizerTypes(Optimizers.TYPES);
   private static final Set<String> SCHEDULES = new LinkedHashSet<>(Schedules.TYPES);
 
-  /** Switching is what a manifest's {@code phases} become; the manifest does not name it. */
+  /**
+   * A phase cannot itself switch; {@code optimizer = { type = "switching", phases = [...] }} at the top of an
+   * experiment is rewritten to the manifest's {@code phases} before any optimizer is checked.
+   */
   private static Set<String> optimizerTypes(List<String> types) {
     Set<String> set = new LinkedHashSet<>(types);
     set.remove("switching");

@@ -14,8 +14,8 @@ import java.util.Map;
  */
 @JsonPropertyOrder({
   "experiment", "run", "description", "dataset", "network", "width", "batch_size", "epochs", "seed",
-  "data_protocol", "device", "precision", "xla", "train_limit", "test_limit", "loss_every", "label_smoothing", "optimizer",
-  "schedule", "phases", "grid"
+  "data_protocol", "device", "precision", "xla", "train_limit", "test_limit", "loss_every", "label_smoothing", "input",
+  "optimizer", "schedule", "phases", "grid"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSpec(
@@ -36,6 +36,7 @@ public record RunSpec(
     @JsonProperty("test_limit") int testLimit,
     @JsonProperty("loss_every") int lossEvery,
     @JsonProperty("label_smoothing") double labelSmoothing,
+    @JsonProperty("input") String input,
     @JsonProperty("phases") List<Phase> phases,
     @JsonProperty("grid") Map<String, Object> grid) {
 

@@ -5,10 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -17,17 +14,23 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import superconv.training.run.AtomicFiles;
 
 /**
  * A line chart of one or more series written as PNG: the one plotting primitive of superconv (schedules,
  * traces, accuracy and loss curves, rate norms). Immutable; {@link #with} returns a new chart.
  */
-public record LineChart(String title, String xLabel, String yLabel, boolean logY, List<Series> series) {
+public record LineChart(
+    String title, String xLabel, String yLabel, boolean logY, String secondYLabel, List<Series> series) {
 
-  /** One named line; x and y have equal length. */
-  public record Series(String name, double[] x, double[] y) {
+  /** One named line; x and y have equal length; drawn against the right-hand axis when {@code secondAxis}. */
+  public record Series(String name, double[] x, double[] y, boolean secondAxis) {
     public Series {
       checkArgument(x.length == y.length, "series %s: %s x values but %s y values", name, x.length, y.length);
+    }
+
+    public Series(String name, double[] x, double[] y) {
+      this(name, x, y, false);
     }
   }
 
@@ -36,17 +39,29 @@ public record LineChart(String title, String xLabel, String yLabel, boolean logY
   }
 
   public static LineChart of(String title, String xLabel, String yLabel) {
-    return new LineChart(title, xLabel, yLabel, false, List.of());
+    return new LineChart(title, xLabel, yLabel, false, null, List.of());
   }
 
   public LineChart logScale() {
-    return new LineChart(title, xLabel, yLabel, true, series);
+    checkArgument(secondYLabel == null, "chart %s: a log scale would apply to its second axis too", title);
+    return new LineChart(title, xLabel, yLabel, true, secondYLabel, series);
   }
 
   public LineChart with(String name, double[] x, double[] y) {
     List<Series> more = new ArrayList<>(series);
     more.add(new Series(name, x, y));
-    return new LineChart(title, xLabel, yLabel, logY, more);
+    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, more);
+  }
+
+  /**
+   * Adds a line drawn against a second, right-hand y axis titled {@code axisLabel} (e.g. momentum beside a
+   * learning rate: other units, other range). Linear charts only.
+   */
+  public LineChart withSecondAxis(String axisLabel, String name, double[] x, double[] y) {
+    checkArgument(!logY, "chart %s: a second axis needs a linear scale", title);
+    List<Series> more = new ArrayList<>(series);
+    more.add(new Series(name, x, y, true));
+    return new LineChart(title, xLabel, yLabel, logY, axisLabel, more);
   }
 
   /** Writes the chart as a PNG of the given size, atomically (temporary file, then rename). */
@@ -57,26 +72,22 @@ public record LineChart(String title, String xLabel, String yLabel, boolean logY
     Styler styler = chart.getStyler();
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setLegendVisible(series.size() > 1);
-    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+    // Below the plot: a legend inside it covers data wherever the lines happen to run.
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setYAxisLogarithmic(logY);
+    if (secondYLabel != null) {
+      chart.setYAxisGroupTitle(0, yLabel);
+      chart.setYAxisGroupTitle(1, secondYLabel);
+      styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    }
     for (Series s : series) {
       XYSeries line = chart.addSeries(s.name(), s.x(), logY ? positive(s.y()) : s.y());
       line.setMarker(SeriesMarkers.NONE);
       line.setLineStyle(new BasicStroke(1.5f));
+      line.setYAxisGroup(s.secondAxis() ? 1 : 0);
     }
-    Path absolute = file.toAbsolutePath();
-    if (absolute.getParent() != null) {
-      Files.createDirectories(absolute.getParent());
-    }
-    Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-      }
-      Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
   }
 
   /** A log axis cannot show zero or negative values; they become gaps (NaN) rather than an error. */

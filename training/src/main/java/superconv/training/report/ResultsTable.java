@@ -240,7 +240,7 @@ public record ResultsTable(List<Row> rows) {
     return node.asDouble();
   }
 
-  /** 1.0 as 1, 0.0001 as 0.0001; what the thesis's tables print. */
+  /** 1.0 as 1, 0.0001 as 0.0001 (what the thesis's tables print); 1e30 as 1e30, 2.5e-7 as 2.5e-7. */
   static String number(JsonNode node) {
     if (node == null || node.isNull()) {
       return "?";
@@ -249,6 +249,19 @@ public record ResultsTable(List<Row> rows) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return node.asText();
     }
-    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    return compact(v);
+  }
+
+  /** Plain decimals from 0.0001 to below a million, else the shortest mantissa and a power of ten. */
+  public static String compact(double v) {
+    BigDecimal exact = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    double magnitude = Math.abs(v);
+    if (v == 0 || (magnitude >= 1e-4 && magnitude < 1e6)) {
+      return exact.toPlainString();
+    }
+    String digits = exact.unscaledValue().abs().toString();
+    int exponent = digits.length() - 1 - exact.scale();
+    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    return (v < 0 ? "-" : "") + mantissa + "e" + exponent;
   }
 }

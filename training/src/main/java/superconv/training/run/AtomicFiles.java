@@ -1,7 +1,10 @@
 package superconv.training.run;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -52,6 +55,21 @@ public final class AtomicFiles {
     } catch (UnsupportedOperationException e) {
       // Not a POSIX file system: its defaults apply.
     }
+  }
+
+  /** Something that writes a file's text (UTF-8). */
+  @FunctionalInterface
+  public interface Text {
+    void writeTo(Writer out) throws IOException;
+  }
+
+  /** {@link #write} for text written piece by piece (UTF-8). */
+  public static void writeText(Path target, Text text) throws IOException {
+    write(target, out -> {
+      Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      text.writeTo(writer);
+      writer.flush();
+    });
   }
 
   public static void writeString(Path target, String text) throws IOException {

@@ -62,13 +62,18 @@ public record RunPlan(RunSpec spec, RunFolder folder, Action action, RunRecord p
     return plans;
   }
 
-  /** Top-level spec keys whose values differ (the description is free text and may change). */
+  /**
+   * Top-level spec keys whose values differ. The description is free text, and input (resident or host-fed) only
+   * says how the same batches reach the graph: both may change between sessions of one run.
+   */
   static List<String> differences(JsonNode current, JsonNode stored) {
     List<String> changed = new ArrayList<>();
     ObjectNode a = ((ObjectNode) current).deepCopy();
     ObjectNode b = stored == null ? RunFolder.json().createObjectNode() : ((ObjectNode) stored).deepCopy();
-    a.remove("description");
-    b.remove("description");
+    for (String free : List.of("description", "input")) {
+      a.remove(free);
+      b.remove(free);
+    }
     List<String> keys = new ArrayList<>();
     a.fieldNames().forEachRemaining(keys::add);
     for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {

@@ -1,53 +1,49 @@
 package superconv.training.session;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-import superconv.cli.Main;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 
-/** superconv's version and the git commit of the working tree it runs from (when it runs from one). */
+/**
+ * superconv's version and the git commit it was built from, both recorded at build time in
+ * {@code superconv/build.properties} by {@code training/src/build/build-properties.sh} (never the repository of the
+ * directory the user runs from).
+ */
 public final class Provenance {
 
-  private static volatile String commit;
+  static final String RESOURCE = "/superconv/build.properties";
+
+  private static final Properties BUILD = load();
 
   private Provenance() {}
 
+  /** The Maven project version superconv was built as (the jar's Implementation-Version agrees). */
   public static String version() {
-    String version = Main.class.getPackage().getImplementationVersion();
-    return version == null ? "0.1.0-SNAPSHOT" : version;
+    String version = recorded("version");
+    return version == null ? "unknown" : version;
   }
 
-  /** {@code git rev-parse HEAD} (with {@code -dirty} for uncommitted changes), or null outside a repository. */
+  /** The commit superconv was built from, with {@code -dirty} for uncommitted changes; null when built outside git. */
   public static String gitCommit() {
-    String known = commit;
-    if (known != null) {
-      return known.isEmpty() ? null : known;
-    }
-    String head = git("rev-parse", "HEAD");
-    if (head != null) {
-      String status = git("status", "--porcelain", "--untracked-files=no");
-      head = status != null && !status.isBlank() ? head + "-dirty" : head;
-    }
-    commit = head == null ? "" : head;
-    return head;
+    return recorded("commit");
   }
 
-  private static String git(String... args) {
-    String[] command = new String[args.length + 1];
-    command[0] = "git";
-    System.arraycopy(args, 0, command, 1, args.length);
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      byte[] out = process.getInputStream().readAllBytes();
-      if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        return null;
+  /** A recorded value, or null where the build had none (no git, or run from classes no build wrote). */
+  private static String recorded(String key) {
+    String value = BUILD.getProperty(key);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  private static Properties load() {
+    Properties properties = new Properties();
+    try (InputStream in = Provenance.class.getResourceAsStream(RESOURCE)) {
+      if (in != null) {
+        properties.load(in);
       }
-      return new String(out, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }
+    return properties;
   }
 }

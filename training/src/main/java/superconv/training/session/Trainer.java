@@ -25,6 +25,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import superconv.datasets.ImageSet;
@@ -167,6 +168,8 @@ public final class Trainer {
       LossScale lossScale = Precision.parse(spec.precision()) == Precision.FLOAT16 ? LossScale.dynamic() : null;
       TrainStep step = optimizer.build(tf, model.trainableVariables(), model.loss(), model.nextLoss().orElse(null),
           rate, momentum, lossScale);
+      // Fetched every step (one bool), so divergence is recorded at the exact step whatever loss_every is.
+      Operand<TBool> lossFinite = tf.withName("loss_is_finite").math.isFinite(model.loss());
       List<Variable<?>> state = new ArrayList<>(model.modelVariables());
       state.addAll(step.stateVariables());
       Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
@@ -177,8 +180,11 @@ public final class Trainer {
         events.graph(graph);
         session.initialize();
         session.run(model.initializer());
-        model.uploadData(session, data.train(), data.test());
-        Loop loop = new Loop(session, model, step, schedule, rate, momentum, perEpoch, full, weights, events);
+        if (inputMode() == InputMode.RESIDENT) {
+          model.uploadData(session, data.train(), data.test());
+        }
+        Loop loop =
+            new Loop(session, model, step, schedule, rate, momentum, lossFinite, perEpoch, full, weights, events);
         if (checkpoint.isPresent()) {
           loop.resume(checkpoint.get());
         }
@@ -257,7 +263,11 @@ public final class Trainer {
     DataProtocol protocol = DataProtocol.parse(spec.dataProtocol());
     ChannelStats stats = protocol == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
     return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, protocol, stats,
-        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), InputMode.RESIDENT);
+        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), inputMode());
+  }
+
+  private InputMode inputMode() {
+    return spec.input().equals("host") ? InputMode.HOST_FED : InputMode.RESIDENT;
   }
 
   static DeviceSpec deviceSpec(String device) {
@@ -281,19 +291,24 @@ public final class Trainer {
     private final Checkpoint weights;
     private final RateHistory rates;
     private final EventWriter events;
+    /** True while the step's loss is finite. */
+    private final Operand<TBool> lossFinite;
     private int firstEpoch;
+    /** The epoch's training permutation in host-fed mode; null when the data is resident. */
+    private int[] permutation;
     private int bestEpoch;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
 
     Loop(Session session, TrainingGraph model, TrainStep step, Schedule schedule, Placeholder<TFloat32> rate,
-        Placeholder<TFloat32> momentum, int perEpoch, Checkpoint full, Checkpoint weights,
-        EventWriter events) {
+        Placeholder<TFloat32> momentum, Operand<TBool> lossFinite, int perEpoch, Checkpoint full,
+        Checkpoint weights, EventWriter events) {
       this.session = session;
       this.model = model;
       this.step = step;
       this.schedule = schedule;
       this.rate = rate;
       this.momentum = momentum;
+      this.lossFinite = lossFinite;
       this.perEpoch = perEpoch;
       this.full = full;
       this.weights = weights;
@@ -333,6 +348,8 @@ public final class Trainer {
         int normCount = 0;
         double lastRate = Double.NaN;
         String task = String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, spec.epochs());
+        // Host-fed input gathers each batch in Java by the graph's own permutation of the epoch.
+        permutation = inputMode() == InputMode.HOST_FED ? model.permutation(session, epoch) : null;
         try (Progress progress = Progress.start(options.progress(), task, perEpoch, spec.batchSize())) {
           for (int s = 0; s < perEpoch; s++) {
             long global = (long) epoch * perEpoch + s;
@@ -340,15 +357,15 @@ public final class Trainer {
             // Calculated rates are recorded every iteration (thesis Figs. 4.18b, 4.22), so their phases fetch
             // every step; otherwise the loss comes back every loss_every steps and at the end of the epoch.
             boolean fetch = built.rateNorm().isPresent() || (s + 1) % spec.lossEvery() == 0 || s == perEpoch - 1;
-            double[] fetched = step(epoch, s, global, lr, built, fetch);
+            StepResult result = step(epoch, s, global, lr, built, fetch);
             lastRate = fed ? lr : Double.NaN;
-            double norm = fetched.length > 1 ? fetched[1] : Double.NaN;
+            double norm = result.rateNorm();
             rates.add(lastRate, norm);
+            if (!result.lossFinite()) {
+              return diverged(record, global, fetch ? Double.toString(result.loss()) : "non-finite", epoch);
+            }
             if (fetch) {
-              double loss = fetched[0];
-              if (!Double.isFinite(loss)) {
-                return diverged(record, global, loss, epoch);
-              }
+              double loss = result.loss();
               lossSum += loss;
               lossCount++;
               if (!Double.isNaN(norm)) {
@@ -368,7 +385,8 @@ public final class Trainer {
             }
           }
         }
-        TrainingGraph.Evaluation evaluation = model.evaluate(session);
+        TrainingGraph.Evaluation evaluation =
+            permutation == null ? model.evaluate(session) : model.evaluate(session, data.test());
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         EpochMetrics row = new EpochMetrics(epoch + 1, lossSum / lossCount, evaluation.loss(), evaluation.accuracy(),
             lastRate, seconds, (long) (epoch + 1) * perEpoch, normCount == 0 ? Double.NaN : normSum / normCount);
@@ -382,13 +400,18 @@ public final class Trainer {
       return record.withStatus(RunStatus.FINISHED, null, null);
     }
 
-    /** One training step; returns the loss (and the calculated-rate norm) when fetched, else an empty array. */
-    private double[] step(int epoch, int s, long global, double lr, TrainStep.Phase built, boolean fetch) {
-      try (TrainingGraph.StepFeed feed = model.feed(epoch, s);
+    /** What one step fetched: the loss and calculated-rate norm are NaN where not fetched. */
+    private record StepResult(boolean lossFinite, double loss, double rateNorm) {}
+
+    /** One training step; fetches the loss's finiteness always, the loss (and rate norm) when {@code fetch}. */
+    private StepResult step(int epoch, int s, long global, double lr, TrainStep.Phase built, boolean fetch) {
+      try (TrainingGraph.StepFeed scalars = permutation == null ? model.feed(epoch, s) : null;
+          TrainingGraph.HostFeed batch = permutation == null ? null : model.hostFeed(data.train(), permutation, epoch, s);
           TFloat32 rateTensor = TFloat32.scalarOf((float) lr);
           TFloat32 momentumTensor = momentum == null ? null
               : TFloat32.scalarOf((float) schedule.momentum(global).orElseThrow())) {
-        Session.Runner runner = feed.apply(session.runner()).feed(rate, rateTensor);
+        Session.Runner runner =
+            (batch == null ? scalars.apply(session.runner()) : batch.apply(session.runner())).feed(rate, rateTensor);
         if (momentum != null) {
           runner.feed(momentum, momentumTensor);
         }
@@ -396,16 +419,16 @@ public final class Trainer {
         for (Op update : model.batchNormUpdates()) {
           runner.addTarget(update);
         }
-        if (!fetch) {
-          runner.run().close();
-          return new double[0];
+        runner.fetch(lossFinite);
+        Optional<Operand<TFloat64>> norm = fetch ? built.rateNorm() : Optional.empty();
+        if (fetch) {
+          runner.fetch(model.loss());
+          norm.ifPresent(runner::fetch);
         }
-        runner.fetch(model.loss());
-        Optional<Operand<TFloat64>> norm = built.rateNorm();
-        norm.ifPresent(runner::fetch);
         try (Result result = runner.run()) {
-          double loss = ((TFloat32) result.get(0)).getFloat();
-          return norm.isPresent() ? new double[] {loss, ((TFloat64) result.get(1)).getDouble()} : new double[] {loss};
+          boolean finite = ((TBool) result.get(0)).getBoolean();
+          double loss = fetch ? ((TFloat32) result.get(1)).getFloat() : Double.NaN;
+          return new StepResult(finite, loss, norm.isPresent() ? ((TFloat64) result.get(2)).getDouble() : Double.NaN);
         }
       }
     }
@@ -449,7 +472,7 @@ public final class Trainer {
       return record;
     }
 
-    private RunRecord diverged(RunRecord record, long global, double loss, int epoch) throws IOException {
+    private RunRecord diverged(RunRecord record, long global, String loss, int epoch) throws IOException {
       LOG.warn("run {} diverged: loss {} at step {} (epoch {}); recorded, moving on", spec.id(), loss, global,
           epoch + 1);
       rates.write(folder.rates());

@@ -172,6 +172,62 @@ class ManifestTest {
   }
 
   @Test
+  void everyProblemOfAnExperimentIsReportedAtOnce() {
+    ManifestException e = org.junit.jupiter.api.Assertions.assertThrows(ManifestException.class, () -> parse("""
+        [[experiment]]
+        name = "a"
+        data_protocol = "thesys"
+        device = "tpu"
+        optimizer = { type = "sgdd" }
+        schedule = { type = "constant", lr = 0.1 }
+        """));
+    assertThat(e.problems()).hasSize(3);
+    assertThat(e.problems().get(0)).contains("unknown data_protocol \"thesys\"");
+    assertThat(e.problems().get(1)).contains("device \"tpu\" is not one of");
+    assertThat(e.problems().get(2)).contains("unknown optimizer \"sgdd\"");
+
+    e = org.junit.jupiter.api.Assertions.assertThrows(ManifestException.class, () -> parse("""
+        [[experiment]]
+        name = "a b"
+        width = 0
+        colour = "red"
+        optimizer = { type = "sgd", momentum = 3 }
+        schedule = { type = "constant", lr = -1.0 }
+        """));
+    assertThat(e.problems()).hasSize(5);
+    assertThat(String.join("\n", e.problems())).contains("name may hold only").contains("unknown key \"colour\"")
+        .contains("width is 0").contains("momentum = 3").contains("lr = -1.0");
+  }
+
+  @Test
+  void inputIsResidentUnlessTheManifestSaysHost() throws Exception {
+    assertThat(parse("[[experiment]]\nname = \"a\"\n" + SGD).runs().get(0).input()).isEqualTo("resident");
+    assertThat(parse("[[experiment]]\nname = \"a\"\ninput = \"host\"\n" + SGD).runs().get(0).input())
+        .isEqualTo("host");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\ninput = \"disk\"\n" + SGD))
+        .contains("unknown input \"disk\"").contains("valid: resident, host");
+  }
+
+  @Test
+  void aSwitchingOptimizerTableIsTheSameRunAsPhases() throws Exception {
+    String phaseList = """
+        [
+          { epochs = 13, optimizer = { type = "sgd" }, schedule = { type = "triangular", min = 0.001, max = 1.0, cycle_epochs = 25 } },
+          { optimizer = { type = "simple-adasecant", threshold = 10.0 } },
+        ]""";
+    RunSpec viaPhases = parse("[[experiment]]\nname = \"s\"\nphases = " + phaseList + "\n").runs().get(0);
+    RunSpec viaSwitching = parse("[[experiment]]\nname = \"s\"\noptimizer = { type = \"switching\", phases = "
+        + phaseList.replace("\n", " ") + " }\n").runs().get(0);
+    assertThat(viaSwitching.phases()).isEqualTo(viaPhases.phases());
+    assertThat(viaSwitching).isEqualTo(viaPhases);
+    assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"switching\", phases = "
+        + phaseList.replace("\n", " ") + " }\nschedule = { type = \"constant\", lr = 0.1 }\n"))
+        .contains("optimizer switching takes no schedule");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"switching\" }\n"))
+        .contains("optimizer switching: phases is missing");
+  }
+
+  @Test
   void anExperimentThatSaysHowItTrainsTakesNothingOfThatFromDefaults() throws Exception {
     RunSpec run = parse("""
         [defaults]

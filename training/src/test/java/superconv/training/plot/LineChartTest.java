@@ -32,6 +32,32 @@ class LineChartTest {
   }
 
   @Test
+  void aSecondAxisIsDrawnOnTheRight() throws Exception {
+    double[] x = {0, 1, 2, 3};
+    LineChart rate = LineChart.of("one-cycle", "iteration", "learning rate").with("lr", x, new double[] {0.1, 1, 0.1, 0.01});
+    Path plain = dir.resolve("plain.png");
+    Path both = dir.resolve("both.png");
+    rate.writePng(plain, 640, 360);
+    rate.withSecondAxis("momentum", "momentum", x, new double[] {0.95, 0.85, 0.95, 0.95}).writePng(both, 640, 360);
+    // The right-hand band holds the second axis's tick labels and title; without it, only the plot's frame.
+    assertThat(inkInRightBand(ImageIO.read(both.toFile()))).isGreaterThan(3 * inkInRightBand(ImageIO.read(plain.toFile())));
+    assertThatThrownBy(() -> rate.logScale().withSecondAxis("m", "m", x, x)).hasMessageContaining("linear");
+  }
+
+  /** Dark pixels in the rightmost 50 columns (above the legend). */
+  private static int inkInRightBand(BufferedImage image) {
+    int ink = 0;
+    for (int px = image.getWidth() - 50; px < image.getWidth(); px++) {
+      for (int py = 0; py < image.getHeight() - 60; py++) {
+        int rgb = image.getRGB(px, py);
+        int brightness = ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255);
+        ink += brightness < 300 ? 1 : 0;
+      }
+    }
+    return ink;
+  }
+
+  @Test
   void refusesSeriesOfUnequalLength() {
     assertThatThrownBy(() -> LineChart.of("t", "x", "y").with("bad", new double[] {1}, new double[] {1, 2}))
         .hasMessageContaining("bad");

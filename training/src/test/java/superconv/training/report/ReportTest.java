@@ -122,4 +122,15 @@ class ReportTest {
     }
     assertThat(Files.exists(plots.resolve("adam-accuracy.png"))).isFalse();
   }
+
+  @Test
+  void ratesPrintCompactly() {
+    assertThat(ResultsTable.compact(1e30)).isEqualTo("1e30");
+    assertThat(ResultsTable.compact(2.5e-7)).isEqualTo("2.5e-7");
+    assertThat(ResultsTable.compact(-1234567.0)).isEqualTo("-1.234567e6");
+    assertThat(ResultsTable.compact(1.0)).isEqualTo("1");
+    assertThat(ResultsTable.compact(0.0001)).isEqualTo("0.0001");
+    assertThat(ResultsTable.compact(0.05)).isEqualTo("0.05");
+    assertThat(ResultsTable.compact(0)).isEqualTo("0");
+  }
 }
