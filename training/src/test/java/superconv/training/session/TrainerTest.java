@@ -188,6 +188,40 @@ class TrainerTest {
   }
 
   @Test
+  void aFloat16RunResumesToTheSameResultAndCheckpointsItsLossScale() throws Exception {
+    // float16 activations with dynamic loss scaling: the scale and its counter are checkpointed with the weights.
+    RunSpec spec = spec("precision = \"float16\"\n" + CYCLE);
+    assertThat(spec.precision()).isEqualTo("float16");
+    Path whole = runs.resolve("fp16-whole");
+    Path broken = runs.resolve("fp16-broken");
+    Trainer.Outcome outcome = train(spec, whole, null);
+    assertThat(outcome.status()).isEqualTo(RunStatus.FINISHED);
+    long failAt = STEPS_PER_EPOCH + 3;
+    assertThatThrownBy(() -> train(spec, broken, step -> {
+      if (step == failAt) {
+        throw new IllegalStateException("injected failure at step " + step);
+      }
+    })).hasMessageContaining("injected failure");
+    train(spec, broken, null);
+    List<EpochMetrics> expected = new RunFolder(whole).readMetrics();
+    List<EpochMetrics> actual = new RunFolder(broken).readMetrics();
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i).trainLoss()).isEqualTo(expected.get(i).trainLoss());
+      assertThat(actual.get(i).valAccuracy()).isEqualTo(expected.get(i).valAccuracy());
+      assertThat(actual.get(i).trainLoss()).isFinite();
+    }
+    try (var files = Files.list(whole.resolve("checkpoint"))) {
+      Path index = files.filter(f -> f.getFileName().toString().endsWith(".index")).findFirst().orElseThrow();
+      String names = new String(Files.readAllBytes(index), java.nio.charset.StandardCharsets.ISO_8859_1);
+      // The index stores sorted keys with shared prefixes elided: "loss_scale/good_steps", then "scale".
+      assertThat(names).contains("loss_scale/good_steps");
+      int after = names.indexOf("loss_scale/good_steps") + "loss_scale/good_steps".length();
+      assertThat(names.substring(after, after + 40)).contains("scale");
+    }
+  }
+
+  @Test
   void anAbsurdRateDivergesAndIsRecordedAtItsStep() throws Exception {
     String absurd = """
         optimizer = { type = "sgd" }
