@@ -76,6 +76,8 @@ public record LineChart(
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
     styler.setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setYAxisLogarithmic(logY);
+    // XChart's default pattern prints every digit of fractional epochs (0.002136752136752).
+    chart.getStyler().setXAxisDecimalPattern("#,##0.##");
     if (secondYLabel != null) {
       chart.setYAxisGroupTitle(0, yLabel);
       chart.setYAxisGroupTitle(1, secondYLabel);
