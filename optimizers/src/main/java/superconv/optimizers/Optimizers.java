@@ -217,8 +217,26 @@ public final class Optimizers {
     return prefix;
   }
 
-  /** A single optimizer: builds its {@link FedRateOptimizer}. */
+  /**
+   * A single optimizer: builds its {@link FedRateOptimizer}. By default it is driven by the fed rate and momentum and
+   * needs one batch a step, as SGD and Adam are; the AdaSecant variants override what differs.
+   */
   sealed interface Single extends OptimizerSpec permits Sgd, Adam, SimpleAdaSecant, AdaSecant {
+    @Override
+    default boolean needsNextBatch() {
+      return false;
+    }
+
+    @Override
+    default boolean usesRate() {
+      return true;
+    }
+
+    @Override
+    default boolean acceptsMomentum() {
+      return true;
+    }
+
     FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> momentum);
 
@@ -383,21 +401,6 @@ public final class Optimizers {
     }
 
     @Override
-    public boolean needsNextBatch() {
-      return false;
-    }
-
-    @Override
-    public boolean usesRate() {
-      return true;
-    }
-
-    @Override
-    public boolean acceptsMomentum() {
-      return true;
-    }
-
-    @Override
     public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new SgdOptimizer(tf, name, learningRate, fedMomentum, momentum, nesterov, weightDecay);
@@ -426,21 +429,6 @@ public final class Optimizers {
     }
 
     @Override
-    public boolean needsNextBatch() {
-      return false;
-    }
-
-    @Override
-    public boolean usesRate() {
-      return true;
-    }
-
-    @Override
-    public boolean acceptsMomentum() {
-      return true;
-    }
-
-    @Override
     public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new AdamOptimizer(tf, name, learningRate, fedMomentum, beta1, beta2, epsilon, firstMomentCorrection);
@@ -461,11 +449,6 @@ public final class Optimizers {
     @Override
     public Map<String, Object> toTable() {
       return table(type(), "threshold", threshold);
-    }
-
-    @Override
-    public boolean needsNextBatch() {
-      return false;
     }
 
     @Override
