@@ -1,5 +1,8 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.table;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -364,21 +367,6 @@ public final class Optimizers {
     g.state().addAll(optimizer.stateVariables());
     return new TrainStep.Phase(startEpoch, spec.type(), op, optimizer.updateNorm(), optimizer.rateNorm(),
         optimizer.rateMean());
-  }
-
-  private static Map<String, Object> table(String type, Object... keysAndValues) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", type);
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return m;
-  }
-
-  private static void require(boolean ok, String format, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(format, args));
-    }
   }
 
   /** {@code { type = "sgd", momentum = 0, nesterov = false, weight_decay = 0 }}: PyTorch's SGD. */
