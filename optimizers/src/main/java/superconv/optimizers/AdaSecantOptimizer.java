@@ -6,9 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -36,7 +34,6 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
     "mean_g", "mean_g2", "numerator", "denominator", "mean_delta", "mean_delta2", "mean_a_delta", "mean_a", "mean_a2"
   };
 
-  private Variable<TFloat64> steps;
   private Operand<TBool> first;
 
   public AdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate) {
@@ -55,8 +52,7 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
 
   @Override
   protected Optional<Op> prepare(String scopeName) {
-    steps = globalState("step", 0.0);
-    first = ops.math.equal(steps, ops.constant(0.0));
+    first = ops.math.equal(stepCounter(), ops.constant(0.0));
     return Optional.empty();
   }
 
@@ -134,10 +130,5 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
   /** MA(slot, x) with this step's tau. */
   private interface Averager<T extends TNumber> {
     Operand<T> next(String slot, Operand<T> x);
-  }
-
-  @Override
-  protected List<Op> afterUpdates(List<Op> updates) {
-    return List.of(ops.withControlDependencies(updates).assignAdd(steps, unlessSkipped(ops.constant(1.0), ops.constant(0.0))));
   }
 }

@@ -51,6 +51,7 @@ public abstract class FedRateOptimizer extends Optimizer {
   private Operand<TFloat64> rateMean;
   /** When set (loss scaling), every state change of the step happens only where this is true. */
   private Operand<TBool> applyIf;
+  private Variable<TFloat64> stepCounter;
 
   /**
    * @param tf the caller's ops (its device scope is kept)
@@ -188,6 +189,15 @@ public abstract class FedRateOptimizer extends Optimizer {
     return v;
   }
 
+  /**
+   * Creates the step counter, "step" in the state, which {@link #afterUpdates} advances by one after every step that
+   * is not skipped: 0 during the first step. Call from {@link #prepare}.
+   */
+  protected Variable<TFloat64> stepCounter() {
+    stepCounter = globalState("step", 0.0);
+    return stepCounter;
+  }
+
   /** g' of the next batch for this variable; only when the optimizer was given next-batch gradients. */
   @SuppressWarnings("unchecked")
   protected <T extends TType> Output<T> nextGradient(Output<T> variable) {
@@ -296,9 +306,10 @@ public abstract class FedRateOptimizer extends Optimizer {
     return ops.reduceSum(ops.reshape(x, ops.constant(new long[] {-1})), ops.constant(0));
   }
 
-  /** Ops to run after every variable's update (e.g. the step counter), given those updates. */
+  /** Ops to run after every variable's update, given those updates: advancing the {@link #stepCounter}, if any. */
   protected List<Op> afterUpdates(List<Op> updates) {
-    return List.of();
+    return stepCounter == null ? List.of() : List.of(ops.withControlDependencies(updates)
+        .assignAdd(stepCounter, unlessSkipped(ops.constant(1.0), ops.constant(0.0))));
   }
 
   @Override

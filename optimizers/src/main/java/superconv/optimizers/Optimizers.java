@@ -1,5 +1,8 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.table;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,8 +220,26 @@ public final class Optimizers {
     return prefix;
   }
 
-  /** A single optimizer: builds its {@link FedRateOptimizer}. */
+  /**
+   * A single optimizer: builds its {@link FedRateOptimizer}. By default it is driven by the fed rate and momentum and
+   * needs one batch a step, as SGD and Adam are; the AdaSecant variants override what differs.
+   */
   sealed interface Single extends OptimizerSpec permits Sgd, Adam, SimpleAdaSecant, AdaSecant {
+    @Override
+    default boolean needsNextBatch() {
+      return false;
+    }
+
+    @Override
+    default boolean usesRate() {
+      return true;
+    }
+
+    @Override
+    default boolean acceptsMomentum() {
+      return true;
+    }
+
     FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> momentum);
 
@@ -348,21 +369,6 @@ public final class Optimizers {
         optimizer.rateMean());
   }
 
-  private static Map<String, Object> table(String type, Object... keysAndValues) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", type);
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return m;
-  }
-
-  private static void require(boolean ok, String format, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(format, args));
-    }
-  }
-
   /** {@code { type = "sgd", momentum = 0, nesterov = false, weight_decay = 0 }}: PyTorch's SGD. */
   public record Sgd(double momentum, boolean nesterov, double weightDecay) implements Single {
     public Sgd {
@@ -380,21 +386,6 @@ public final class Optimizers {
     @Override
     public Map<String, Object> toTable() {
       return table(type(), "momentum", momentum, "nesterov", nesterov, "weight_decay", weightDecay);
-    }
-
-    @Override
-    public boolean needsNextBatch() {
-      return false;
-    }
-
-    @Override
-    public boolean usesRate() {
-      return true;
-    }
-
-    @Override
-    public boolean acceptsMomentum() {
-      return true;
     }
 
     @Override
@@ -426,21 +417,6 @@ public final class Optimizers {
     }
 
     @Override
-    public boolean needsNextBatch() {
-      return false;
-    }
-
-    @Override
-    public boolean usesRate() {
-      return true;
-    }
-
-    @Override
-    public boolean acceptsMomentum() {
-      return true;
-    }
-
-    @Override
     public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new AdamOptimizer(tf, name, learningRate, fedMomentum, beta1, beta2, epsilon, firstMomentCorrection);
@@ -461,11 +437,6 @@ public final class Optimizers {
     @Override
     public Map<String, Object> toTable() {
       return table(type(), "threshold", threshold);
-    }
-
-    @Override
-    public boolean needsNextBatch() {
-      return false;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.table;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,24 +194,9 @@ public final class Schedules {
     return new Sequence(out);
   }
 
-  private static void require(boolean ok, String format, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(format, args));
-    }
-  }
-
   private static void rates(double min, double max) {
     require(Double.isFinite(min) && min >= 0, "min = %s is not allowed: expected a finite rate >= 0", min);
     require(Double.isFinite(max) && max > min, "max = %s is not allowed: expected a finite rate > min (%s)", max, min);
-  }
-
-  private static Map<String, Object> table(String type, Object... keysAndValues) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", type);
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return m;
   }
 
   /** The triangular scale s in [0, 1] at iteration j of cycles of length L rising for the first u of each: PyTorch's CyclicLR. */

@@ -6,9 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -20,7 +18,6 @@ import org.tensorflow.types.family.TType;
 public final class SimpleAdaSecantOptimizer extends FedRateOptimizer {
 
   private final double threshold;
-  private Variable<TFloat64> steps;
   private Operand<TBool> first;
 
   public SimpleAdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate, double threshold) {
@@ -36,8 +33,7 @@ public final class SimpleAdaSecantOptimizer extends FedRateOptimizer {
 
   @Override
   protected Optional<Op> prepare(String scopeName) {
-    steps = globalState("step", 0.0);
-    first = ops.math.equal(steps, ops.constant(0.0));
+    first = ops.math.equal(stepCounter(), ops.constant(0.0));
     return Optional.empty();
   }
 
@@ -65,10 +61,5 @@ public final class SimpleAdaSecantOptimizer extends FedRateOptimizer {
     recordUpdate(delta);
     return commit(List.of(new Assignment<>(previousGradient, g), new Assignment<>(previousUpdate, delta),
         new Assignment<>(variable, ops.math.add(variable, delta))));
-  }
-
-  @Override
-  protected List<Op> afterUpdates(List<Op> updates) {
-    return List.of(ops.withControlDependencies(updates).assignAdd(steps, unlessSkipped(ops.constant(1.0), ops.constant(0.0))));
   }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -97,8 +98,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
-  boolean verbose;
+  @Mixin ErrorReporting errors;
 
   @Override
   public Integer call() {
@@ -114,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return DataCommand.run(spec, verbose, () -> {
+    return errors.run(() -> {
       Bench.Measurement r = Bench.run(benchSpec);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "%s width %d, batch %d, %s, %s threads, %s%s%n", r.network(), r.width(), r.batch(),

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,12 +37,11 @@ final class DataFetchCommand implements Callable<Integer> {
       description = "Data root to install into (default: $SUPERCONV_DATA, else ~/.cache/superconv).")
   Path dataDir;
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
-  boolean verbose;
+  @Mixin ErrorReporting errors;
 
   @Override
   public Integer call() {
-    return DataCommand.run(spec, verbose, () -> {
+    return errors.run(() -> {
       Dataset set = Dataset.fromId(dataset);
       DataLocation location = DataLocation.standard(dataDir);
       PrintWriter out = spec.commandLine().getOut();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,12 +49,11 @@ final class DataInfoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
-  boolean verbose;
+  @Mixin ErrorReporting errors;
 
   @Override
   public Integer call() {
-    return DataCommand.run(spec, verbose, () -> {
+    return errors.run(() -> {
       Dataset set = Dataset.fromId(dataset);
       DataSplits data = Datasets.load(set, DataLocation.standard(dataDir),
           offline ? FetchPolicy.OFFLINE : FetchPolicy.FETCH_IF_MISSING);

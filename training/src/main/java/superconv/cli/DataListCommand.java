@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,12 +31,11 @@ final class DataListCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array as the last line.")
   boolean json;
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
-  boolean verbose;
+  @Mixin ErrorReporting errors;
 
   @Override
   public Integer call() {
-    return DataCommand.run(spec, verbose, () -> {
+    return errors.run(() -> {
       DataLocation location = DataLocation.standard(dataDir);
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Dataset dataset : Dataset.values()) {

@@ -11,6 +11,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,12 +58,11 @@ final class GraphSummaryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
-  boolean verbose;
+  @Mixin ErrorReporting errors;
 
   @Override
   public Integer call() {
-    return DataCommand.run(spec, verbose, () -> {
+    return errors.run(() -> {
       Network net = Network.parse(network);
       if (width < 1) {
         throw new IllegalArgumentException("--width must be at least 1, got " + width);

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,12 +77,11 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON line (last line of the output).")
   boolean json;
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
-  boolean verbose;
+  @Mixin ErrorReporting errors;
 
   @Override
   public Integer call() {
-    return DataCommand.run(spec, verbose, () -> {
+    return errors.run(() -> {
       if (source.dataset != null && source.dataset.limit != null && source.dataset.limit < 1) {
         throw new IllegalArgumentException("--limit must be at least 1, got " + source.dataset.limit);
       }

@@ -2,55 +2,22 @@ package superconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static superconv.cli.CliRun.run;
+import static superconv.cli.IdxFiles.idx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataCommandsTest {
 
   @TempDir Path dir;
-
-  /** What one command run printed and returned. */
-  record Run(int exitCode, String out, String err) {
-    List<String> outLines() {
-      return out.lines().toList();
-    }
-
-    List<String> errLines() {
-      return err.lines().toList();
-    }
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static byte[] idx(int[] dims, byte[] data) {
-    ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    buffer.put(new byte[] {0, 0, 8, (byte) dims.length});
-    for (int d : dims) {
-      buffer.putInt(d);
-    }
-    return buffer.put(data).array();
-  }
 
   /** An IDX images file whose image k has every pixel equal to values[k]. */
   private static byte[] images(int... values) {
@@ -82,7 +49,7 @@ class DataCommandsTest {
   @Test
   void infoJsonLastLineHoldsCountsAndStatistics() throws Exception {
     tinyMnist();
-    Run run = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline", "--json");
+    CliRun run = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode info = Json.mapper().readTree(run.outLines().get(run.outLines().size() - 1));
@@ -107,7 +74,7 @@ class DataCommandsTest {
   @Test
   void infoWithoutJsonPrintsATable() throws Exception {
     tinyMnist();
-    Run run = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline");
+    CliRun run = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
@@ -121,7 +88,7 @@ class DataCommandsTest {
 
   @Test
   void missingSetOfflineIsOneLineOnStderr() {
-    Run run = run("data", "info", "--dataset", "cifar10", "--data-dir", dir.toString(), "--offline", "--json");
+    CliRun run = run("data", "info", "--dataset", "cifar10", "--data-dir", dir.toString(), "--offline", "--json");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
@@ -134,7 +101,7 @@ class DataCommandsTest {
 
   @Test
   void unknownDatasetListsTheValidOnes() {
-    Run run = run("data", "info", "--dataset", "imagenet");
+    CliRun run = run("data", "info", "--dataset", "imagenet");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.errLines()).containsExactly(
         "superconv data info: unknown dataset 'imagenet'; valid: cifar10, cifar100, fashion-mnist, mnist");
@@ -146,12 +113,12 @@ class DataCommandsTest {
     Path labels = folder.resolve("t10k-labels-idx1-ubyte");
     Files.write(labels, labels(3, 12));
 
-    Run quiet = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline");
+    CliRun quiet = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline");
     assertThat(quiet.exitCode()).isEqualTo(1);
     assertThat(quiet.errLines()).containsExactly(
         "superconv data info: " + labels + ": label 12 at byte offset 9 is outside 0..9");
 
-    Run verbose = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline", "--verbose");
+    CliRun verbose = run("data", "info", "--dataset", "mnist", "--data-dir", dir.toString(), "--offline", "--verbose");
     assertThat(verbose.exitCode()).isEqualTo(1);
     assertThat(verbose.err()).contains("superconv.datasets.DatasetException").contains("\tat superconv.datasets.");
   }
@@ -159,7 +126,7 @@ class DataCommandsTest {
   @Test
   void fetchDoesNothingWhenTheSetIsThere() throws Exception {
     Path folder = tinyMnist();
-    Run run = run("data", "fetch", "mnist", "--data-dir", dir.toString());
+    CliRun run = run("data", "fetch", "mnist", "--data-dir", dir.toString());
     assertThat(run.exitCode()).isZero();
     assertThat(run.outLines()).containsExactly("mnist is already in " + folder);
   }
@@ -176,7 +143,7 @@ class DataCommandsTest {
     System.setProperty("superconv.data.url", base);
     try {
       Path root = dir.resolve("fresh");
-      Run run = run("data", "fetch", "mnist", "--data-dir", root.toString());
+      CliRun run = run("data", "fetch", "mnist", "--data-dir", root.toString());
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.errLines()).containsExactly(
           "superconv data fetch: cannot download " + base + "train-images-idx3-ubyte.gz: HTTP status 404");
@@ -190,7 +157,7 @@ class DataCommandsTest {
   @Test
   void listShowsWhereEachSetIs() throws Exception {
     Path folder = tinyMnist();
-    Run run = run("data", "list", "--data-dir", dir.toString(), "--json");
+    CliRun run = run("data", "list", "--data-dir", dir.toString(), "--json");
     assertThat(run.exitCode()).isZero();
     JsonNode list = Json.mapper().readTree(run.outLines().get(run.outLines().size() - 1));
     assertThat(list).hasSize(4);
@@ -201,7 +168,7 @@ class DataCommandsTest {
 
   @Test
   void dataWithoutSubcommandIsAUsageError() {
-    Run run = run("data");
+    CliRun run = run("data");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("Missing subcommand").contains("info").contains("fetch");
   }
@@ -210,7 +177,7 @@ class DataCommandsTest {
   void realFashionMnistHasTheOfficialCounts() throws Exception {
     assumeThat(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
         .as("Debian's dataset-fashion-mnist installed").exists();
-    Run run = run("data", "info", "--dataset", "fashion-mnist", "--data-dir", dir.toString(), "--offline", "--json");
+    CliRun run = run("data", "info", "--dataset", "fashion-mnist", "--data-dir", dir.toString(), "--offline", "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode info = Json.mapper().readTree(run.outLines().get(run.outLines().size() - 1));

@@ -1,12 +1,11 @@
 package superconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static superconv.cli.CliRun.run;
+import static superconv.cli.IdxFiles.idx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import picocli.CommandLine;
 import superconv.datasets.Dataset;
 import superconv.datasets.Datasets;
 import superconv.datasets.ImageSet;
@@ -35,23 +33,6 @@ class GraphCommandsTest {
 
   @TempDir Path dir;
 
-  record Run(int exitCode, String out, String err) {
-    String lastLine() {
-      List<String> lines = out.lines().toList();
-      return lines.get(lines.size() - 1);
-    }
-  }
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @ParameterizedTest
   @CsvSource({
     "resnet18, 10, 11173962, 62",
@@ -60,7 +41,7 @@ class GraphCommandsTest {
     "resnet50, 100, 23705252, 161"
   })
   void summaryJsonGivesTheReferenceCounts(String network, int classes, long parameters, int variables) throws Exception {
-    Run run = run("graph", "summary", "--network", network, "--classes", Integer.toString(classes), "--json");
+    CliRun run = run("graph", "summary", "--network", network, "--classes", Integer.toString(classes), "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode row = Json.mapper().readTree(run.lastLine());
     assertThat(row.get("network").asText()).isEqualTo(network);
@@ -76,7 +57,7 @@ class GraphCommandsTest {
 
   @Test
   void summaryTableFollowsTheDatasetShape() {
-    Run run = run("graph", "summary", "--network", "resnet18", "--dataset", "fashion-mnist", "--width", "8");
+    CliRun run = run("graph", "summary", "--network", "resnet18", "--dataset", "fashion-mnist", "--width", "8");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("resnet18, 10 classes, width 8, input 28x28x1")
@@ -87,10 +68,10 @@ class GraphCommandsTest {
 
   @Test
   void badOptionsAreOneLineErrors() {
-    Run unknown = run("graph", "summary", "--network", "resnet34");
+    CliRun unknown = run("graph", "summary", "--network", "resnet34");
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.err()).contains("unknown network 'resnet34'; valid: resnet18, resnet50");
-    Run conflict = run("graph", "summary", "--network", "resnet18", "--dataset", "cifar10", "--classes", "100");
+    CliRun conflict = run("graph", "summary", "--network", "resnet18", "--dataset", "cifar10", "--classes", "100");
     assertThat(conflict.exitCode()).isEqualTo(1);
     assertThat(conflict.err()).contains("--classes 100 contradicts --dataset cifar10 (10 classes)");
   }
@@ -105,15 +86,6 @@ class GraphCommandsTest {
       SavedModelExport.export(s, tg, train.classNames(), model);
     }
     return model;
-  }
-
-  private static byte[] idx(int[] dims, byte[] data) {
-    ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    buffer.put(new byte[] {0, 0, 8, (byte) dims.length});
-    for (int d : dims) {
-      buffer.putInt(d);
-    }
-    return buffer.put(data).array();
   }
 
   @Test
@@ -135,7 +107,7 @@ class GraphCommandsTest {
     var data = Datasets.read(Dataset.MNIST, folder);
     Path model = exportTinyModel(data.train(), data.test());
 
-    Run accuracy = run("predict", "--model", model.toString(), "--dataset", "mnist", "--data-dir", dir.resolve("data").toString(),
+    CliRun accuracy = run("predict", "--model", model.toString(), "--dataset", "mnist", "--data-dir", dir.resolve("data").toString(),
         "--offline", "--limit", "4", "--json");
     assertThat(accuracy.exitCode()).as(accuracy.err()).isZero();
     JsonNode row = Json.mapper().readTree(accuracy.lastLine());
@@ -158,7 +130,7 @@ class GraphCommandsTest {
       List<Predictor.Prediction> expected = predictor.predict(expectedPixels, 4);
       List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--json", "--images"));
       files.forEach(f -> args.add(f.toString()));
-      Run classify = run(args.toArray(String[]::new));
+      CliRun classify = run(args.toArray(String[]::new));
       assertThat(classify.exitCode()).as(classify.err()).isZero();
       JsonNode rows = Json.mapper().readTree(classify.lastLine());
       assertThat(rows).hasSize(4);
@@ -173,13 +145,13 @@ class GraphCommandsTest {
     BufferedImage wrong = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
     Path wrongFile = dir.resolve("wrong.png");
     ImageIO.write(wrong, "png", wrongFile.toFile());
-    Run bad = run("predict", "--model", model.toString(), "--images", wrongFile.toString());
+    CliRun bad = run("predict", "--model", model.toString(), "--images", wrongFile.toString());
     assertThat(bad.exitCode()).isEqualTo(1);
     assertThat(bad.err()).contains(wrongFile + ": image is 32x32 (width x height), the model takes 28x28");
-    Run cifar = run("predict", "--model", model.toString(), "--dataset", "cifar10", "--offline");
+    CliRun cifar = run("predict", "--model", model.toString(), "--dataset", "cifar10", "--offline");
     assertThat(cifar.exitCode()).isEqualTo(1);
     assertThat(cifar.err()).contains("cifar10 images are 32x32x3 but " + model + " takes 28x28x1");
-    Run noModel = run("predict", "--model", dir.resolve("nothing").toString(), "--images", wrongFile.toString());
+    CliRun noModel = run("predict", "--model", dir.resolve("nothing").toString(), "--images", wrongFile.toString());
     assertThat(noModel.err()).contains("no such directory");
   }
 }

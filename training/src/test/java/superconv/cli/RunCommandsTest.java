@@ -1,13 +1,12 @@
 package superconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static superconv.cli.CliRun.run;
+import static superconv.cli.IdxFiles.idx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import superconv.training.run.RunFolder;
 import superconv.training.run.RunStatus;
 
@@ -23,18 +21,6 @@ import superconv.training.run.RunStatus;
 class RunCommandsTest {
 
   @TempDir Path dir;
-
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private static final String MANIFEST = """
       [defaults]
@@ -56,16 +42,6 @@ class RunCommandsTest {
 
   private Path manifest(String text) throws Exception {
     return Files.writeString(dir.resolve("experiments.toml"), text);
-  }
-
-  /** An IDX file: magic (unsigned byte data, rank), dimensions, data. */
-  private static byte[] idx(int[] dims, byte[] data) {
-    ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    buffer.put(new byte[] {0, 0, 8, (byte) dims.length});
-    for (int d : dims) {
-      buffer.putInt(d);
-    }
-    return buffer.put(data).array();
   }
 
   /** 28x28 images whose brightness follows the label (0-9), so a tiny network learns something. */
@@ -92,7 +68,7 @@ class RunCommandsTest {
 
   @Test
   void listJsonCarriesWhatEachRunTrains() throws Exception {
-    Run list = run("list", manifest(MANIFEST).toString(), "--json");
+    CliRun list = run("list", manifest(MANIFEST).toString(), "--json");
     assertThat(list.exitCode()).as(list.err()).isZero();
     JsonNode runs = Json.mapper().readTree(list.out());
     assertThat(runs).hasSize(2);
@@ -106,13 +82,13 @@ class RunCommandsTest {
     assertThat(first.get("optimizer").toString()).isEqualTo("{\"type\":\"sgd\"}");
     assertThat(runs.get(1).get("schedule").toString()).isEqualTo("{\"type\":\"constant\",\"lr\":0.1}");
 
-    Run text = run("list", manifest(MANIFEST).toString(), "--only", "sgd/lr=0.1");
+    CliRun text = run("list", manifest(MANIFEST).toString(), "--only", "sgd/lr=0.1");
     assertThat(text.out()).contains("sgd/lr=0.1").doesNotContain("sgd/lr=0.05").contains("1 run");
   }
 
   @Test
   void listJsonGivesCalculatedRatesAScheduleTableAndListsPhases() throws Exception {
-    Run list = run("list", manifest("""
+    CliRun list = run("list", manifest("""
         [defaults]
         dataset = "fashion-mnist"
         epochs = 10
@@ -153,7 +129,7 @@ class RunCommandsTest {
         .replace("\"schedule.lr\" = [0.05, 0.1]", "\"schedule.lr\" = [0.05]"));
     PrintStream saved = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Run failed;
+    CliRun failed;
     System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // the console log follows System.err
     try {
       failed = run("run", file.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
@@ -170,14 +146,14 @@ class RunCommandsTest {
   @Test
   void aRefusedManifestWritesNothing() throws Exception {
     Path bad = manifest(MANIFEST.replace("epochs = 2", "epochs = 0").replace("width = 2", "widht = 2"));
-    Run refused = run("run", bad.toString(), "--data-dir", dataRoot().toString(), "--offline");
+    CliRun refused = run("run", bad.toString(), "--data-dir", dataRoot().toString(), "--offline");
     assertThat(refused.exitCode()).isEqualTo(2);
     assertThat(refused.err()).contains("refused; nothing was run or written")
         .contains("unknown key \"widht\" (did you mean \"width\"?)");
     assertThat(dir.resolve("runs")).doesNotExist();
 
     Path syntax = manifest("[defaults]\nwidth = 2\n[[experiment]\nname = \"x\"\n");
-    Run broken = run("list", syntax.toString());
+    CliRun broken = run("list", syntax.toString());
     assertThat(broken.exitCode()).isEqualTo(2);
     assertThat(broken.err()).contains("experiments.toml:3-4: TOML syntax error")
         .contains("   3 | [[experiment]");
@@ -187,11 +163,11 @@ class RunCommandsTest {
   void runSkipsFinishedRunsRefusesChangedSpecsAndReports() throws Exception {
     Path data = dataRoot();
     Path manifest = manifest(MANIFEST);
-    Run dry = run("run", manifest.toString(), "--dry-run");
+    CliRun dry = run("run", manifest.toString(), "--dry-run");
     assertThat(dry.out()).contains("new      sgd/lr=0.05").contains("nothing was written");
     assertThat(dir.resolve("runs")).doesNotExist();
 
-    Run first = run("run", manifest.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
+    CliRun first = run("run", manifest.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("sgd/lr=0.05").contains("finished");
     RunFolder folder = new RunFolder(dir.resolve("runs/sgd/lr=0.05"));
@@ -199,18 +175,18 @@ class RunCommandsTest {
     assertThat(folder.readMetrics()).hasSize(2);
     assertThat(Files.readString(folder.log())).contains("sgd/lr=0.05 epoch 2/2");
 
-    Run again = run("run", manifest.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
+    CliRun again = run("run", manifest.toString(), "--data-dir", data.toString(), "--offline", "--no-progress");
     assertThat(again.exitCode()).isZero();
     assertThat(again.out()).contains("finished (skipped)");
     assertThat(run("run", manifest.toString(), "--dry-run").out()).contains("skip     sgd/lr=0.05 (finished, 2/2 epochs)");
 
-    Run changed = run("run", manifest(MANIFEST.replace("width = 2", "width = 3")).toString(), "--data-dir",
+    CliRun changed = run("run", manifest(MANIFEST.replace("width = 2", "width = 3")).toString(), "--data-dir",
         data.toString(), "--offline");
     assertThat(changed.exitCode()).isEqualTo(2);
     assertThat(changed.err()).contains("trained with a different spec (changed: width)");
 
     Path markdown = dir.resolve("report/results.md");
-    Run report = run("report", dir.resolve("runs").toString(), "--markdown", markdown.toString(), "--csv",
+    CliRun report = run("report", dir.resolve("runs").toString(), "--markdown", markdown.toString(), "--csv",
         dir.resolve("report/results.csv").toString(), "--plots", dir.resolve("report/plots").toString());
     assertThat(report.exitCode()).as(report.err()).isZero();
     assertThat(report.out()).contains("Fashion-MNIST").contains("ResNet18 (width 2)").contains("sgd/lr=0.1");

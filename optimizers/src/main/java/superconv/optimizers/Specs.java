@@ -1,0 +1,27 @@
+package superconv.optimizers;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the optimizer and schedule specs ({@link Optimizers}, {@link Schedules}) share: checks and their tables. */
+final class Specs {
+
+  private Specs() {}
+
+  /** A spec's table as it runs: {@code type}, then the given keys and values in order. */
+  static Map<String, Object> table(String type, Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", type);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
+  /** Refuses a spec's parameter: an IllegalArgumentException with the formatted message unless {@code ok}. */
+  static void require(boolean ok, String format, Object... args) {
+    if (!ok) {
+      throw new IllegalArgumentException(String.format(format, args));
+    }
+  }
+}
