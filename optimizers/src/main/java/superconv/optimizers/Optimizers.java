@@ -224,7 +224,7 @@ public final class Optimizers {
    * A single optimizer: builds its {@link FedRateOptimizer}. By default it is driven by the fed rate and momentum and
    * needs one batch a step, as SGD and Adam are; the AdaSecant variants override what differs.
    */
-  sealed interface Single extends OptimizerSpec permits Sgd, Adam, SimpleAdaSecant, AdaSecant {
+  sealed interface Single extends OptimizerSpec permits Sgd, Adam, CalculatedRate {
     @Override
     default boolean needsNextBatch() {
       return false;
@@ -423,8 +423,21 @@ public final class Optimizers {
     }
   }
 
+  /** The AdaSecant variants: they compute their own per-element rates, so the fed rate and momentum are ignored. */
+  sealed interface CalculatedRate extends Single permits SimpleAdaSecant, AdaSecant {
+    @Override
+    default boolean usesRate() {
+      return false;
+    }
+
+    @Override
+    default boolean acceptsMomentum() {
+      return false;
+    }
+  }
+
   /** {@code { type = "simple-adasecant", threshold = 10 }} (threshold +inf when absent): thesis Alg. 3.2. */
-  public record SimpleAdaSecant(double threshold) implements Single {
+  public record SimpleAdaSecant(double threshold) implements CalculatedRate {
     public SimpleAdaSecant {
       require(threshold > 0, "threshold = %s is not allowed: expected a number > 0", threshold);
     }
@@ -440,16 +453,6 @@ public final class Optimizers {
     }
 
     @Override
-    public boolean usesRate() {
-      return false;
-    }
-
-    @Override
-    public boolean acceptsMomentum() {
-      return false;
-    }
-
-    @Override
     public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new SimpleAdaSecantOptimizer(tf, name, learningRate, threshold);
@@ -457,7 +460,7 @@ public final class Optimizers {
   }
 
   /** {@code { type = "adasecant" }}: thesis Alg. 3.1 with the decisions of 3.3; needs the next batch's loss. */
-  public record AdaSecant() implements Single {
+  public record AdaSecant() implements CalculatedRate {
     @Override
     public String type() {
       return "adasecant";
@@ -471,16 +474,6 @@ public final class Optimizers {
     @Override
     public boolean needsNextBatch() {
       return true;
-    }
-
-    @Override
-    public boolean usesRate() {
-      return false;
-    }
-
-    @Override
-    public boolean acceptsMomentum() {
-      return false;
     }
 
     @Override
