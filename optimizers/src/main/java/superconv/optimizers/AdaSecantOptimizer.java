@@ -3,10 +3,14 @@ package superconv.optimizers;
 import java.util.List;
 import java.util.Optional;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -27,27 +31,42 @@ import org.tensorflow.types.family.TType;
  *   <li>Delta = -alpha g~; theta <- theta + Delta; keep g and Delta for the next step
  * </ol>
  * No gradient normalization (decision 3). The fed learning rate is ignored.
+ *
+ * <p>On a CPU, where {@link NativeKernels} are loaded, steps 1-10 of a float or double variable run as one fused
+ * kernel ({@code adasecant_update.c}) that reads and writes every element once, in place; elsewhere (a GPU, no
+ * kernels) as the TensorFlow ops below. Both compute the same operations in the same order.
  */
 public final class AdaSecantOptimizer extends FedRateOptimizer {
 
-  private static final String[] AVERAGES = {
-    "mean_g", "mean_g2", "numerator", "denominator", "mean_delta", "mean_delta2", "mean_a_delta", "mean_a", "mean_a2"
+  private static final String[] STATE = {
+    "tau", "mean_g", "mean_g2", "numerator", "denominator", "mean_delta", "mean_delta2", "mean_a_delta", "mean_a",
+    "mean_a2", "previous_gradient", "previous_update"
   };
 
+  private final boolean fused;
   private Operand<TBool> first;
 
+  /** Fused where it can be: on a CPU with the native kernels loaded. */
   public AdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate) {
+    this(tf, name, learningRate, true);
+  }
+
+  /** {@code fused = false} always builds the update from TensorFlow ops (to compare the two). */
+  AdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate, boolean fused) {
     super(tf, name, learningRate, null);
+    this.fused = fused && placedOnCpu() && NativeKernels.loaded();
+  }
+
+  /** Whether float and double variables get the fused kernel. */
+  boolean fused() {
+    return fused;
   }
 
   @Override
   protected <T extends TType> void createSlotsFor(Output<T> variable) {
-    slot(variable, "tau", 1.0);
-    for (String average : AVERAGES) {
-      slot(variable, average, 0.0);
+    for (String slot : STATE) {
+      slot(variable, slot, slot.equals("tau") ? 1.0 : 0.0);
     }
-    slot(variable, "previous_gradient", 0.0);
-    slot(variable, "previous_update", 0.0);
   }
 
   @Override
@@ -60,7 +79,27 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected <T extends TType> Op applyDense(Ops unused, Output<T> gradient, Output<T> variable) {
     // The math below needs a number type; the framework hands out TType.
+    Class<T> type = variable.type();
+    if (fused && (type == TFloat32.class || type == TFloat64.class)) {
+      return applyFused(gradient, nextGradient(variable), variable);
+    }
     return applyNumber((Output) gradient, (Output) nextGradient(variable), (Output) variable);
+  }
+
+  /** Steps 1-10 as one kernel that updates the variable and its state in place, after every gradient of the step. */
+  private <T extends TType> Op applyFused(Output<T> g, Output<T> gNext, Output<T> variable) {
+    OperationBuilder update = afterGradients(List.of()).scope()
+        .opBuilder(NativeKernels.ADASECANT_UPDATE, "adasecant_update")
+        .addInput(variable);
+    for (String slot : STATE) {
+      update.addInput(slotOf(variable, slot).asOutput());
+    }
+    Operation op = update.addInput(g).addInput(gNext).addInput(first.asOutput())
+        .addInput(applyCondition().asOutput())
+        .build();
+    List<Output<TFloat64>> sums = ops.unstack(op.<TFloat64>output(0), 3L).output();
+    recordSums(sums.get(0), sums.get(1), variable.shape().size(), sums.get(2));
+    return ops.withControlDependencyOps(List.of(op)).noOp();
   }
 
   private <T extends TNumber> Op applyNumber(Output<T> g, Output<T> gNext, Output<T> variable) {

@@ -3,6 +3,7 @@ package superconv.optimizers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.Graph;
@@ -294,6 +295,29 @@ public abstract class FedRateOptimizer extends Optimizer {
       throw new IllegalStateException("rates of unknown size: " + rates.shape());
     }
     rateCount += size;
+  }
+
+  /**
+   * As {@link #recordUpdate} and {@link #recordRates}, from sums a fused kernel computed in float64 while it updated
+   * one variable: its {@code count} rates' sum and sum of squares, and its update's sum of squares.
+   */
+  protected void recordSums(Operand<TFloat64> rateSum, Operand<TFloat64> rateSumOfSquares, long count,
+      Operand<TFloat64> updateSumOfSquares) {
+    rateSums.add(rateSum);
+    rateSquares.add(rateSumOfSquares);
+    rateCount += count;
+    updateSquares.add(updateSumOfSquares);
+  }
+
+  /** Whether this step's state changes are applied: false where a loss-scaled step is skipped (see applyOnlyIf). */
+  protected Operand<TBool> applyCondition() {
+    return applyIf == null ? ops.constant(true) : applyIf;
+  }
+
+  /** Whether this optimizer's ops are placed on a CPU (or on no device in particular). */
+  protected boolean placedOnCpu() {
+    String device = ops.scope().getDeviceString();
+    return device == null || device.isEmpty() || device.toUpperCase(Locale.ROOT).contains("CPU");
   }
 
   private <T extends TType> Operand<TFloat64> sumOfSquares(Operand<T> x) {

@@ -42,6 +42,7 @@ import superconv.graph.ResNet;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.LossScale;
+import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
@@ -164,6 +165,10 @@ public final class Bench {
         long t3 = System.nanoTime();
         LOG.info("bench: graph built in {} ms, session started in {} ms, first step {} ms", ms(t1 - t0),
             ms(t2 - t1), ms(t3 - t2));
+        if (optimizer.needsNextBatch()) {
+          LOG.info("AdaSecant update: {}", deviceType(device) == DeviceSpec.DeviceType.CPU ? NativeKernels.status()
+              : "TensorFlow ops on " + device);
+        }
         for (int i = 1; i < spec.warmup(); i++) {
           step.run(session, i);
         }

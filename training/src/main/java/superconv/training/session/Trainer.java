@@ -43,6 +43,7 @@ import superconv.graph.SavedModelExport;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.LossScale;
+import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
@@ -155,6 +156,9 @@ public final class Trainer {
     LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
         spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", checkpoint.isPresent() ? ", resuming" : "");
+    if (optimizer.needsNextBatch()) {
+      LOG.info("AdaSecant update: {}", device.contains("CPU") ? NativeKernels.status() : "TensorFlow ops on " + device);
+    }
 
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(deviceSpec(device));
