@@ -25,8 +25,9 @@ public interface ComponentRules {
   List<String> checkOptimizer(Component optimizer);
 
   /**
-   * Problems with a schedule table of a known type that drives {@code optimizer} (already checked) over
-   * {@code epochs} epochs of {@code iterationsPerEpoch} iterations; empty when valid.
+   * Problems with a schedule table of a known type that drives {@code optimizer} (already checked; null when the
+   * optimizer is unusable, to check the schedule on its own) over {@code epochs} epochs of {@code iterationsPerEpoch}
+   * iterations; empty when valid.
    */
   List<String> checkSchedule(Component schedule, Component optimizer, int iterationsPerEpoch, int epochs);
 }

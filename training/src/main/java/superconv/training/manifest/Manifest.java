@@ -536,8 +536,11 @@ public final class Manifest {
     private Phase phase(ObjectNode table, int from, int length, int runEpochs, int iterationsPerEpoch, String where) {
       Component optimizer = component(table, "optimizer", rules.optimizerTypes(), where);
       if (optimizer == null) {
-        if (isSet(table, "schedule")) {
-          component(table, "schedule", rules.scheduleTypes(), where); // its type, at least, is checked too
+        // The schedule is still checked, on its own, so that one refusal lists its problems too.
+        Component schedule = isSet(table, "schedule") ? component(table, "schedule", rules.scheduleTypes(), where) : null;
+        if (schedule != null && iterationsPerEpoch > 0) {
+          rules.checkSchedule(schedule, null, iterationsPerEpoch, length)
+              .forEach(p -> problems.add(where + ": schedule " + schedule.type() + ": " + p));
         }
         return null;
       }

@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedules;
@@ -58,8 +57,12 @@ final class OptimizerModuleRules implements ComponentRules {
   public List<String> checkSchedule(Component schedule, Component optimizer, int iterationsPerEpoch, int epochs) {
     List<String> problems = new ArrayList<>();
     try {
-      OptimizerSpec spec = Optimizers.fromTable(optimizer.table());
-      Optimizers.schedule(spec, schedule.table(), new RunLength(epochs, iterationsPerEpoch));
+      RunLength run = new RunLength(epochs, iterationsPerEpoch);
+      if (optimizer == null) {
+        Schedules.fromTable(schedule.table(), run);
+      } else {
+        Optimizers.schedule(Optimizers.fromTable(optimizer.table()), schedule.table(), run);
+      }
     } catch (IllegalArgumentException e) {
       problems.add(strip(e.getMessage(), "schedule"));
     }

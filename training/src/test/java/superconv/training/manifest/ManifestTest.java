@@ -303,6 +303,10 @@ class ManifestTest {
     assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"rmsprop\" }\n"
         + "schedule = { type = \"constant\", lr = 0.1 }\n"))
         .contains("unknown optimizer \"rmsprop\"; valid: sgd, adam, cus-adam, simple-adasecant, adasecant");
+    assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"rmsprop\" }\n"
+        + "schedule = { type = \"triangular\", min = 0.1, cycle_epochs = 4 }\n"))
+        .as("the schedule beside an unknown optimizer is checked too")
+        .contains("unknown optimizer \"rmsprop\"").contains("schedule triangular: ").contains("max");
     assertThat(refusal("[[experiment]]\nname = \"a\"\noptimizer = { type = \"sgd\" }\n"
         + "schedule = { type = \"triangle\", min = 0.1, max = 1.0 }\n"))
         .contains("unknown schedule \"triangle\" (did you mean \"triangular\"?); valid: constant, triangular,");
