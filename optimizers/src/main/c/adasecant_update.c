@@ -8,7 +8,7 @@
  * arithmetic as AdaSecantOptimizer writes it, operation for operation in the variable's own type (correctly rounded
  * division and sqrt, no fused multiply-adds: built with -ffp-contract=off). In float64 the two paths agree to 1e-12;
  * in float32 they round differently where grappler rewrites the ops (Reciprocal, Square) and both stay within 1e-4
- * of the float64 result (AdaSecantKernelTest).
+ * of the float64 result (NativeKernelsTest).
  *
  * Inputs: thirteen float or double ref variables of one shape (the parameter, then its state in the order of the enum below),
  * the gradients g and g' of the step's two batches, "first" (the optimizer's first step) and "apply" (false: a
@@ -16,9 +16,8 @@
  * sum of squares of the per-element rates alpha, and the sum of squares of the update, for the diagnostics.
  */
 #include <math.h>
-#include <stdio.h>
 
-#include "tf_kernel_api.h"
+#include "kernel_support.h"
 
 #define OP_NAME "SuperconvAdaSecantUpdate"
 
@@ -28,20 +27,15 @@ enum {
 };
 enum { GRADIENT = REFS, NEXT_GRADIENT, FIRST, APPLY, INPUTS };
 
-static const char* const REF_INPUTS[REFS] = {
+static const char* const INPUT_SPECS[INPUTS] = {
   "var: Ref(T)", "tau: Ref(T)", "mean_g: Ref(T)", "mean_g2: Ref(T)", "numerator: Ref(T)", "denominator: Ref(T)",
   "mean_delta: Ref(T)", "mean_delta2: Ref(T)", "mean_a_delta: Ref(T)", "mean_a: Ref(T)", "mean_a2: Ref(T)",
-  "previous_gradient: Ref(T)", "previous_update: Ref(T)"
+  "previous_gradient: Ref(T)", "previous_update: Ref(T)", "gradient: T", "next_gradient: T", "first: bool",
+  "apply: bool"
 };
-
 /* Maximum and minimum as Eigen's scalar ops compute them (a NaN first argument passes through). */
 #define MAXIMUM(a, b) ((a) < (b) ? (b) : (a))
 #define MINIMUM(a, b) ((b) < (a) ? (b) : (a))
-
-/* Elements per block: the block's rates and updates stay in L1 for the diagnostics' sums. */
-#define BLOCK 512
-/* Independent partial sums per diagnostic, so that summing does not serialize on one addition chain. */
-#define LANES 8
 
 /*
  * The update of elements [0, n) of one block, n <= BLOCK, keeping every rate and update in alpha_out / delta_out.
@@ -111,10 +105,10 @@ static const char* const REF_INPUTS[REFS] = {
  * The whole tensor, block by block, and the diagnostics' sums in double. Cloned for AVX-512, AVX2 and baseline
  * x86-64; the loader picks the best the CPU has.
  */
-#define DEFINE_UPDATE(T, NAME, BLOCK_NAME)                                                                         \
+#define DEFINE_UPDATE(T, NAME, BLOCK_NAME, SUMS_ADD)                                                               \
   __attribute__((target_clones("avx512f", "avx2", "default")))                                                    \
   static void NAME(T* const* s, const T* gs, const T* gns, int64_t n, bool first, bool apply, double* stats) {    \
-    double sums[3][LANES] = {{0}};                                                                                 \
+    Sums sums = {{{0}}};                                                                                           \
     T alpha[BLOCK], delta[BLOCK];                                                                                  \
     for (int64_t start = 0; start < n; start += BLOCK) {                                                           \
       const int64_t m = n - start < BLOCK ? n - start : BLOCK;                                                     \
@@ -123,124 +117,47 @@ static const char* const REF_INPUTS[REFS] = {
       else if (apply) BLOCK_CALL(BLOCK_NAME, false, true);                                                         \
       else if (first) BLOCK_CALL(BLOCK_NAME, true, false);                                                         \
       else BLOCK_CALL(BLOCK_NAME, false, false);                                                                   \
-      for (int64_t i = 0; i < m; i++) {                                                                            \
-        const double r = alpha[i], d = delta[i];                                                                   \
-        sums[0][i % LANES] += r;                                                                                   \
-        sums[1][i % LANES] += r * r;                                                                               \
-        sums[2][i % LANES] += d * d;                                                                               \
-      }                                                                                                            \
+      SUMS_ADD(&sums, alpha, delta, m);                                                                            \
     }                                                                                                              \
-    for (int k = 0; k < 3; k++) {                                                                                  \
-      stats[k] = 0;                                                                                                \
-      for (int lane = 0; lane < LANES; lane++) {                                                                   \
-        stats[k] += sums[k][lane];                                                                                 \
-      }                                                                                                            \
-    }                                                                                                              \
+    sums_finish(&sums, stats);                                                                                     \
   }
 
 DEFINE_BLOCK(float, block_float, sqrtf, fabsf)
 DEFINE_BLOCK(double, block_double, sqrt, fabs)
-DEFINE_UPDATE(float, update_float, block_float)
-DEFINE_UPDATE(double, update_double, block_double)
-
-static void fail(TF_OpKernelContext* ctx, TF_Status* status, const char* message) {
-  TF_SetStatus(status, TF_INVALID_ARGUMENT, message);
-  TF_OpKernelContext_Failure(ctx, status);
-}
+DEFINE_UPDATE(float, update_float, block_float, sums_add_float)
+DEFINE_UPDATE(double, update_double, block_double, sums_add_double)
 
 static void compute(TF_OpKernelContext* ctx, TF_DataType type) {
   TF_Status* status = TF_NewStatus();
-  TF_Tensor* tensors[INPUTS] = {0};
-  int fetched = 0;
-  for (; fetched < INPUTS; fetched++) {
-    if (fetched < REFS) {
-      TF_GetInputTensorFromVariable(ctx, fetched, false, false, false, NULL, &tensors[fetched], status);
+  UpdateInputs in;
+  TF_Tensor* stats = NULL;
+  double* out;
+  if (fetch_update_inputs(ctx, status, OP_NAME, REFS, INPUTS, FIRST, type, &in)
+      && (out = allocate_stats(ctx, status, &stats)) != NULL) {
+    void* state[REFS];
+    for (int i = 0; i < REFS; i++) {
+      state[i] = TF_TensorData(in.tensors[i]);
+    }
+    const bool first = *(const bool*) TF_TensorData(in.tensors[FIRST]);
+    const bool apply = *(const bool*) TF_TensorData(in.tensors[APPLY]);
+    const void* g = TF_TensorData(in.tensors[GRADIENT]);
+    const void* g_next = TF_TensorData(in.tensors[NEXT_GRADIENT]);
+    if (type == TF_FLOAT) {
+      update_float((float* const*) state, (const float*) g, (const float*) g_next, in.n, first, apply, out);
     } else {
-      TF_GetInput(ctx, fetched, &tensors[fetched], status);
-    }
-    if (TF_GetCode(status) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, status);
-      goto done;
+      update_double((double* const*) state, (const double*) g, (const double*) g_next, in.n, first, apply, out);
     }
   }
-  const int64_t n = TF_TensorElementCount(tensors[VAR]);
-  for (int i = 0; i < FIRST; i++) {
-    if (TF_TensorElementCount(tensors[i]) != n || TF_TensorType(tensors[i]) != type) {
-      char message[160];
-      snprintf(message, sizeof message, OP_NAME ": input %d has %lld elements of type %d, the parameter %lld of type %d",
-          i, (long long) TF_TensorElementCount(tensors[i]), (int) TF_TensorType(tensors[i]), (long long) n, (int) type);
-      fail(ctx, status, message);
-      goto done;
-    }
+  if (stats != NULL) {
+    TF_DeleteTensor(stats);
   }
-  const bool first = *(const bool*) TF_TensorData(tensors[FIRST]);
-  const bool apply = *(const bool*) TF_TensorData(tensors[APPLY]);
-  const int64_t dims[1] = {3};
-  TF_Tensor* stats = TF_AllocateOutput(ctx, 0, TF_DOUBLE, dims, 1, 3 * sizeof(double), status);
-  if (TF_GetCode(status) != TF_OK) {
-    TF_OpKernelContext_Failure(ctx, status);
-    goto done;
-  }
-  void* state[REFS];
-  for (int i = 0; i < REFS; i++) {
-    state[i] = TF_TensorData(tensors[i]);
-  }
-  double* out = (double*) TF_TensorData(stats);
-  if (type == TF_FLOAT) {
-    update_float((float* const*) state, (const float*) TF_TensorData(tensors[GRADIENT]),
-        (const float*) TF_TensorData(tensors[NEXT_GRADIENT]), n, first, apply, out);
-  } else {
-    update_double((double* const*) state, (const double*) TF_TensorData(tensors[GRADIENT]),
-        (const double*) TF_TensorData(tensors[NEXT_GRADIENT]), n, first, apply, out);
-  }
-  TF_DeleteTensor(stats);
-done:
-  for (int i = 0; i < fetched; i++) {
-    TF_DeleteTensor(tensors[i]);
-  }
+  release_update_inputs(&in);
   TF_DeleteStatus(status);
 }
 
 static void compute_float(void* kernel, TF_OpKernelContext* ctx) { compute(ctx, TF_FLOAT); }
 static void compute_double(void* kernel, TF_OpKernelContext* ctx) { compute(ctx, TF_DOUBLE); }
 
-static void stats_shape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
-  TF_ShapeHandle* shape = TF_ShapeInferenceContextVectorFromSize(ctx, 3);
-  TF_ShapeInferenceContextSetOutput(ctx, 0, shape, status);
-  TF_DeleteShapeHandle(shape);
-}
-
-static void register_kernel(TF_DataType type, void (*compute_func)(void*, TF_OpKernelContext*), TF_Status* status) {
-  TF_KernelBuilder* builder = TF_NewKernelBuilder(OP_NAME, "CPU", NULL, compute_func, NULL);
-  TF_KernelBuilder_TypeConstraint(builder, "T", type, status);
-  if (TF_GetCode(status) == TF_OK) {
-    TF_RegisterKernelBuilder(OP_NAME, builder, status);
-  }
-}
-
 __attribute__((constructor)) static void register_adasecant_update(void) {
-  TF_Status* status = TF_NewStatus();
-  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(OP_NAME);
-  TF_OpDefinitionBuilderAddAttr(op, "T: {float, double}");
-  for (int i = 0; i < REFS; i++) {
-    TF_OpDefinitionBuilderAddInput(op, REF_INPUTS[i]);
-  }
-  TF_OpDefinitionBuilderAddInput(op, "gradient: T");
-  TF_OpDefinitionBuilderAddInput(op, "next_gradient: T");
-  TF_OpDefinitionBuilderAddInput(op, "first: bool");
-  TF_OpDefinitionBuilderAddInput(op, "apply: bool");
-  TF_OpDefinitionBuilderAddOutput(op, "stats: double");
-  TF_OpDefinitionBuilderSetIsStateful(op, true);
-  TF_OpDefinitionBuilderSetShapeInferenceFunction(op, stats_shape);
-  TF_RegisterOpDefinition(op, status);
-  if (TF_GetCode(status) == TF_OK) {
-    register_kernel(TF_FLOAT, compute_float, status);
-  }
-  if (TF_GetCode(status) == TF_OK) {
-    register_kernel(TF_DOUBLE, compute_double, status);
-  }
-  if (TF_GetCode(status) != TF_OK) {
-    fprintf(stderr, OP_NAME ": registration failed (code %d)\n", (int) TF_GetCode(status));
-  }
-  TF_DeleteStatus(status);
+  register_update_op(OP_NAME, INPUT_SPECS, INPUTS, compute_float, compute_double);
 }

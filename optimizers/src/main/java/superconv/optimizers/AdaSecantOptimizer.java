@@ -3,14 +3,10 @@ package superconv.optimizers;
 import java.util.List;
 import java.util.Optional;
 import org.tensorflow.Operand;
-import org.tensorflow.Operation;
-import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -54,7 +50,7 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
   /** {@code fused = false} always builds the update from TensorFlow ops (to compare the two). */
   AdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate, boolean fused) {
     super(tf, name, learningRate, null);
-    this.fused = fused && placedOnCpu() && NativeKernels.loaded();
+    this.fused = fused && nativeKernelsUsable();
   }
 
   /** Whether float and double variables get the fused kernel. */
@@ -78,28 +74,13 @@ public final class AdaSecantOptimizer extends FedRateOptimizer {
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected <T extends TType> Op applyDense(Ops unused, Output<T> gradient, Output<T> variable) {
+    if (fused && nativeType(variable.type())) {
+      // Steps 1-10 as one kernel, in place on the variable and its state (STATE is the kernel's input order).
+      return applyNative(NativeKernels.ADASECANT_UPDATE, variable, List.of(STATE),
+          List.of(gradient, nextGradient(variable), first));
+    }
     // The math below needs a number type; the framework hands out TType.
-    Class<T> type = variable.type();
-    if (fused && (type == TFloat32.class || type == TFloat64.class)) {
-      return applyFused(gradient, nextGradient(variable), variable);
-    }
     return applyNumber((Output) gradient, (Output) nextGradient(variable), (Output) variable);
-  }
-
-  /** Steps 1-10 as one kernel that updates the variable and its state in place, after every gradient of the step. */
-  private <T extends TType> Op applyFused(Output<T> g, Output<T> gNext, Output<T> variable) {
-    OperationBuilder update = afterGradients(List.of()).scope()
-        .opBuilder(NativeKernels.ADASECANT_UPDATE, "adasecant_update")
-        .addInput(variable);
-    for (String slot : STATE) {
-      update.addInput(slotOf(variable, slot).asOutput());
-    }
-    Operation op = update.addInput(g).addInput(gNext).addInput(first.asOutput())
-        .addInput(applyCondition().asOutput())
-        .build();
-    List<Output<TFloat64>> sums = ops.unstack(op.<TFloat64>output(0), 3L).output();
-    recordSums(sums.get(0), sums.get(1), variable.shape().size(), sums.get(2));
-    return ops.withControlDependencyOps(List.of(op)).noOp();
   }
 
   private <T extends TNumber> Op applyNumber(Output<T> g, Output<T> gNext, Output<T> variable) {

@@ -8,12 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -298,26 +301,42 @@ public abstract class FedRateOptimizer extends Optimizer {
   }
 
   /**
-   * As {@link #recordUpdate} and {@link #recordRates}, from sums a fused kernel computed in float64 while it updated
-   * one variable: its {@code count} rates' sum and sum of squares, and its update's sum of squares.
+   * Whether {@link NativeKernels} can update this optimizer's variables: its ops are placed on a CPU (or on no device
+   * in particular) and the kernels are loaded. Each variable must also be float or double ({@link #nativeType}).
    */
-  protected void recordSums(Operand<TFloat64> rateSum, Operand<TFloat64> rateSumOfSquares, long count,
-      Operand<TFloat64> updateSumOfSquares) {
-    rateSums.add(rateSum);
-    rateSquares.add(rateSumOfSquares);
-    rateCount += count;
-    updateSquares.add(updateSumOfSquares);
-  }
-
-  /** Whether this step's state changes are applied: false where a loss-scaled step is skipped (see applyOnlyIf). */
-  protected Operand<TBool> applyCondition() {
-    return applyIf == null ? ops.constant(true) : applyIf;
-  }
-
-  /** Whether this optimizer's ops are placed on a CPU (or on no device in particular). */
-  protected boolean placedOnCpu() {
+  protected boolean nativeKernelsUsable() {
     String device = ops.scope().getDeviceString();
-    return device == null || device.isEmpty() || device.toUpperCase(Locale.ROOT).contains("CPU");
+    boolean cpu = device == null || device.isEmpty() || device.toUpperCase(Locale.ROOT).contains("CPU");
+    return cpu && NativeKernels.loaded();
+  }
+
+  /** Whether the native kernels take variables of this type. */
+  protected static boolean nativeType(Class<?> type) {
+    return type == TFloat32.class || type == TFloat64.class;
+  }
+
+  /**
+   * Updates {@code variable} with native kernel {@code opType} after every gradient of the step: its inputs are the
+   * variable and the given slots (ref variables, updated in place), then {@code inputs}, then whether the step is
+   * applied (false where a loss-scaled step is skipped); its output, float64[3], is the sum and sum of squares of the
+   * variable's rates and the sum of squares of its update, which go to the diagnostics.
+   */
+  protected <T extends TType> Op applyNative(String opType, Output<T> variable, List<String> slots,
+      List<Operand<?>> inputs) {
+    OperationBuilder update = afterGradients(List.of()).scope().opBuilder(opType, "update").addInput(variable);
+    for (String slot : slots) {
+      update.addInput(slotOf(variable, slot).asOutput());
+    }
+    for (Operand<?> input : inputs) {
+      update.addInput(input.asOutput());
+    }
+    Operation op = update.addInput((applyIf == null ? ops.constant(true) : applyIf).asOutput()).build();
+    List<Output<TFloat64>> sums = ops.unstack(op.<TFloat64>output(0), 3L).output();
+    rateSums.add(sums.get(0));
+    rateSquares.add(sums.get(1));
+    rateCount += variable.shape().size();
+    updateSquares.add(sums.get(2));
+    return ops.withControlDependencyOps(List.of(op)).noOp();
   }
 
   private <T extends TType> Operand<TFloat64> sumOfSquares(Operand<T> x) {

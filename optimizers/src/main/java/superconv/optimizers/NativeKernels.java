@@ -11,7 +11,8 @@ import java.util.Locale;
 import org.tensorflow.TensorFlow;
 
 /**
- * superconv's own TensorFlow CPU kernels ({@code optimizers/src/main/c}): today the fused AdaSecant update. Maven
+ * superconv's own TensorFlow CPU kernels ({@code optimizers/src/main/c}): the fused updates of AdaSecant and Simple
+ * AdaSecant. Maven
  * compiles them with the module wherever a C compiler exists (profile {@code native-kernels}) and packs the library
  * into the jar; the first optimizer that wants one loads it into TensorFlow. Where the library is missing (no
  * compiler at build time, another platform) or {@code SUPERCONV_NATIVE_KERNELS=off} is set, the optimizers build
@@ -21,6 +22,8 @@ public final class NativeKernels {
 
   /** The op of {@code adasecant_update.c}. */
   static final String ADASECANT_UPDATE = "SuperconvAdaSecantUpdate";
+  /** The op of {@code simple_adasecant_update.c}. */
+  static final String SIMPLE_ADASECANT_UPDATE = "SuperconvSimpleAdaSecantUpdate";
 
   private static final String LIBRARY = "libsuperconv_kernels.so";
 

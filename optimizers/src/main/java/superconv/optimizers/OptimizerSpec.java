@@ -31,6 +31,11 @@ public sealed interface OptimizerSpec
   /** Whether a fed momentum (a schedule with cyclical momentum) can drive it: SGD's mu, Adam's beta1. */
   boolean acceptsMomentum();
 
+  /** Whether its update runs as one of {@link NativeKernels} where they are loaded, on a CPU (the AdaSecant variants). */
+  default boolean usesNativeKernels() {
+    return false;
+  }
+
   /**
    * The schedule this optimizer brings itself (a switching spec whose phases carry schedules), laid over the run;
    * empty when the run's own {@code schedule} table applies. See {@link Optimizers#schedule}.

@@ -431,6 +431,11 @@ public final class Optimizers {
     }
 
     @Override
+    default boolean usesNativeKernels() {
+      return true;
+    }
+
+    @Override
     default boolean acceptsMomentum() {
       return false;
     }
@@ -530,6 +535,11 @@ public final class Optimizers {
         list.add(m);
       }
       return table(type(), "phases", list);
+    }
+
+    @Override
+    public boolean usesNativeKernels() {
+      return phases.stream().anyMatch(p -> p.optimizer().usesNativeKernels());
     }
 
     @Override

@@ -14,15 +14,32 @@ import org.tensorflow.types.family.TType;
  * The thesis's Simple AdaSecant (eq. 3.1-3.3, Alg. 3.2): a = g - g_prev (g_prev = 0 before the first step);
  * Delta_prev = -g on the first step, else the previous update; alpha = |Delta_prev / a| with x/0 = 0; alpha := 0 where
  * alpha >= threshold (3.3); Delta = -alpha g; theta <- theta + Delta. The fed learning rate is ignored.
+ *
+ * <p>On a CPU, where {@link NativeKernels} are loaded, a float or double variable's update runs as one fused kernel
+ * ({@code simple_adasecant_update.c}), in place; elsewhere as the TensorFlow ops below, the same operations.
  */
 public final class SimpleAdaSecantOptimizer extends FedRateOptimizer {
 
   private final double threshold;
+  private final boolean fused;
   private Operand<TBool> first;
 
+  /** Fused where it can be: on a CPU with the native kernels loaded. */
   public SimpleAdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate, double threshold) {
+    this(tf, name, learningRate, threshold, true);
+  }
+
+  /** {@code fused = false} always builds the update from TensorFlow ops (to compare the two). */
+  SimpleAdaSecantOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate, double threshold,
+      boolean fused) {
     super(tf, name, learningRate, null);
     this.threshold = threshold;
+    this.fused = fused && nativeKernelsUsable();
+  }
+
+  /** Whether float and double variables get the fused kernel. */
+  boolean fused() {
+    return fused;
   }
 
   @Override
@@ -39,6 +56,10 @@ public final class SimpleAdaSecantOptimizer extends FedRateOptimizer {
 
   @Override
   protected <T extends TType> Op applyDense(Ops unused, Output<T> gradient, Output<T> variable) {
+    if (fused && nativeType(variable.type())) {
+      return applyNative(NativeKernels.SIMPLE_ADASECANT_UPDATE, variable, List.of("previous_gradient",
+          "previous_update"), List.of(gradient, constant(threshold, variable.type()), first));
+    }
     return applyTyped(gradient, variable);
   }
 

@@ -39,7 +39,9 @@
  * differentiation, unscales the gradients and skips a step whose gradients are not all finite (every assignment keeps
  * its value, step counters too), halving the scale; the scale and its counter are state variables to checkpoint.
  * SGD applies {@code theta -= lr * step} in place ({@code ApplyGradientDescent}); its update norm is computed only
- * when fetched.
+ * when fetched. AdaSecant and Simple AdaSecant on a CPU apply their whole update in one native kernel ({@link
+ * superconv.optimizers.NativeKernels}, {@code src/main/c}) where the module was built with a C compiler, else as
+ * TensorFlow ops; both compute the same operations in the same order.
  *
  * <h2>Tables</h2>
  *

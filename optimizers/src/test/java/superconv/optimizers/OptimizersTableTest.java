@@ -29,6 +29,15 @@ class OptimizersTableTest {
     }
   }
 
+  @Test
+  void theAdaSecantVariantsAndSwitchesToThemUseTheNativeKernels() {
+    assertThat(Optimizers.fromTable(Map.of("type", "adasecant")).usesNativeKernels()).isTrue();
+    assertThat(Optimizers.fromTable(Map.of("type", "simple-adasecant")).usesNativeKernels()).isTrue();
+    assertThat(Optimizers.fromTable(switching()).usesNativeKernels()).isTrue();
+    assertThat(Optimizers.fromTable(Map.of("type", "sgd")).usesNativeKernels()).isFalse();
+    assertThat(Optimizers.fromTable(Map.of("type", "adam")).usesNativeKernels()).isFalse();
+  }
+
   private static Map<String, Object> switching() {
     return Map.of("type", "switching", "phases", List.of(
         Map.of("epochs", 13, "optimizer", Map.of("type", "sgd"),

@@ -165,8 +165,8 @@ public final class Bench {
         long t3 = System.nanoTime();
         LOG.info("bench: graph built in {} ms, session started in {} ms, first step {} ms", ms(t1 - t0),
             ms(t2 - t1), ms(t3 - t2));
-        if (optimizer.needsNextBatch()) {
-          LOG.info("AdaSecant update: {}", deviceType(device) == DeviceSpec.DeviceType.CPU ? NativeKernels.status()
+        if (optimizer.usesNativeKernels()) {
+          LOG.info("optimizer update: {}", deviceType(device) == DeviceSpec.DeviceType.CPU ? NativeKernels.status()
               : "TensorFlow ops on " + device);
         }
         for (int i = 1; i < spec.warmup(); i++) {

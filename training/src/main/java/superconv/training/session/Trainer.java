@@ -156,8 +156,8 @@ public final class Trainer {
     LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
         spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", checkpoint.isPresent() ? ", resuming" : "");
-    if (optimizer.needsNextBatch()) {
-      LOG.info("AdaSecant update: {}", device.contains("CPU") ? NativeKernels.status() : "TensorFlow ops on " + device);
+    if (optimizer.usesNativeKernels()) {
+      LOG.info("optimizer update: {}", device.contains("CPU") ? NativeKernels.status() : "TensorFlow ops on " + device);
     }
 
     try (Graph graph = new Graph()) {

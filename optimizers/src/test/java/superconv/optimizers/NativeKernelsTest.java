@@ -25,12 +25,42 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * The fused AdaSecant kernel against the same update built from TensorFlow ops: the parameters, all twelve state
- * variables and the diagnostics after every step, on gradients chosen to reach every branch (first step, exact zeros
- * that make alpha non-finite, outliers that reset tau, a skipped step). The ops path itself is held to the
- * double-precision reference by OptimizerGraphTest, which runs whichever path training uses.
+ * The fused AdaSecant and Simple AdaSecant kernels against the same updates built from TensorFlow ops: the
+ * parameters, every state variable and the diagnostics after every step, on gradients chosen to reach every branch
+ * (first step, a = 0 that makes a rate 0/0, outliers that reset tau or pass the threshold, a skipped step). The ops
+ * paths themselves are held to the double-precision reference by OptimizerGraphTest, which runs whichever path
+ * training uses.
  */
-class AdaSecantKernelTest {
+class NativeKernelsTest {
+
+  /** An optimizer under test, built with its fused kernel or with TensorFlow ops. */
+  private enum Kind {
+    ADASECANT(true) {
+      @Override
+      FedRateOptimizer create(Ops tf, boolean fused) {
+        AdaSecantOptimizer optimizer = new AdaSecantOptimizer(tf, "adasecant", tf.constant(0.0f), fused);
+        assertThat(optimizer.fused()).isEqualTo(fused);
+        return optimizer;
+      }
+    },
+    SIMPLE_ADASECANT(false) {
+      @Override
+      FedRateOptimizer create(Ops tf, boolean fused) {
+        SimpleAdaSecantOptimizer optimizer =
+            new SimpleAdaSecantOptimizer(tf, "simple_adasecant", tf.constant(0.0f), 3.0, fused);
+        assertThat(optimizer.fused()).isEqualTo(fused);
+        return optimizer;
+      }
+    };
+
+    final boolean nextBatch;
+
+    Kind(boolean nextBatch) {
+      this.nextBatch = nextBatch;
+    }
+
+    abstract FedRateOptimizer create(Ops tf, boolean fused);
+  }
 
   private static final Shape[] SHAPES = {Shape.of(5, 7), Shape.of(3), Shape.of(2, 1, 3, 4)};
   private static final int STEPS = 14;
@@ -47,17 +77,19 @@ class AdaSecantKernelTest {
   void float64MatchesTheOpsToRounding() {
     assumeTrue(NativeKernels.loaded(), NativeKernels.status());
     List<double[][]> gradients = gradients();
-    List<double[][]> ops = run(TFloat64.class, false, gradients);
-    List<double[][]> fused = run(TFloat64.class, true, gradients);
-    assertClose(fused, ops, 1e-12, "float64 fused vs ops");
-    for (List<double[][]> path : List.of(ops, fused)) {
-      double[][] before = path.get(SKIPPED - 1);
-      double[][] after = path.get(SKIPPED);
-      for (int t = 0; t < before.length - 1; t++) {
-        assertThat(after[t]).as("the skipped step changed tensor %d", t).containsExactly(before[t]);
+    for (Kind kind : Kind.values()) {
+      List<double[][]> ops = run(kind, TFloat64.class, false, gradients);
+      List<double[][]> fused = run(kind, TFloat64.class, true, gradients);
+      assertClose(fused, ops, 1e-12, kind + " float64 fused vs ops");
+      for (List<double[][]> path : List.of(ops, fused)) {
+        double[][] before = path.get(SKIPPED - 1);
+        double[][] after = path.get(SKIPPED);
+        for (int t = 0; t < before.length - 1; t++) {
+          assertThat(after[t]).as("%s: the skipped step changed tensor %d", kind, t).containsExactly(before[t]);
+        }
       }
+      assertThat(ops.get(STEPS - 1)[0]).as(kind + ": the steps moved the weights").isNotEqualTo(ops.get(0)[0]);
     }
-    assertThat(ops.get(STEPS - 1)[0]).as("the steps moved the weights").isNotEqualTo(ops.get(0)[0]);
   }
 
   /**
@@ -68,9 +100,11 @@ class AdaSecantKernelTest {
   void float32IsAsAccurateAsTheOps() {
     assumeTrue(NativeKernels.loaded(), NativeKernels.status());
     List<double[][]> gradients = gradients();
-    List<double[][]> truth = run(TFloat64.class, false, gradients);
-    assertClose(run(TFloat32.class, false, gradients), truth, 1e-4, "float32 ops vs float64");
-    assertClose(run(TFloat32.class, true, gradients), truth, 1e-4, "float32 fused vs float64");
+    for (Kind kind : Kind.values()) {
+      List<double[][]> truth = run(kind, TFloat64.class, false, gradients);
+      assertClose(run(kind, TFloat32.class, false, gradients), truth, 1e-4, kind + " float32 ops vs float64");
+      assertClose(run(kind, TFloat32.class, true, gradients), truth, 1e-4, kind + " float32 fused vs float64");
+    }
   }
 
   private static void assertClose(List<double[][]> actual, List<double[][]> expected, double relative, String what) {
@@ -117,7 +151,8 @@ class AdaSecantKernelTest {
    * Runs the steps and returns, after each, every tensor flattened: the parameters, every state variable (in
    * stateVariables() order), then update norm, rate norm and rate mean.
    */
-  private static <T extends TFloating> List<double[][]> run(Class<T> type, boolean fused, List<double[][]> gradients) {
+  private static <T extends TFloating> List<double[][]> run(Kind kind, Class<T> type, boolean fused,
+      List<double[][]> gradients) {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       List<Variable<T>> variables = new ArrayList<>();
@@ -141,10 +176,9 @@ class AdaSecantKernelTest {
         next.add(gNext.get(v).asOutput());
       }
       Placeholder<TBool> apply = tf.placeholder(TBool.class, Placeholder.shape(Shape.scalar()));
-      AdaSecantOptimizer optimizer = new AdaSecantOptimizer(tf, "adasecant", tf.constant(0.0f), fused);
-      assertThat(optimizer.fused()).isEqualTo(fused);
+      FedRateOptimizer optimizer = kind.create(tf, fused);
       optimizer.applyOnlyIf(apply);
-      Op train = optimizer.applyGradients(pairs, next, "train");
+      Op train = optimizer.applyGradients(pairs, kind.nextBatch ? next : null, "train");
       List<Operand<?>> fetched = new ArrayList<>(variables);
       fetched.addAll(optimizer.stateVariables());
       List<double[][]> out = new ArrayList<>();
@@ -159,7 +193,10 @@ class AdaSecantKernelTest {
             for (int v = 0; v < SHAPES.length; v++) {
               feeds.add(tensor(type, SHAPES[v], gradients.get(step)[2 * v]));
               feeds.add(tensor(type, SHAPES[v], gradients.get(step)[2 * v + 1]));
-              runner.feed(g.get(v), feeds.get(feeds.size() - 2)).feed(gNext.get(v), feeds.get(feeds.size() - 1));
+              runner.feed(g.get(v), feeds.get(feeds.size() - 2));
+              if (kind.nextBatch) {
+                runner.feed(gNext.get(v), feeds.get(feeds.size() - 1));
+              }
             }
             feeds.add(TBool.scalarOf(step != SKIPPED));
             runner.feed(apply, feeds.get(feeds.size() - 1));

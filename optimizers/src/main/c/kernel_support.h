@@ -1,0 +1,67 @@
+/*
+ * What superconv's fused optimizer-update kernels share: fetching a kernel's inputs (the parameter and its state as
+ * ref variables, then plain tensors), the float64[3] diagnostics output (sum and sum of squares of the per-element
+ * rates, sum of squares of the update) and its blocked summation, and registering an op with its CPU kernels.
+ */
+#ifndef SUPERCONV_KERNEL_SUPPORT_H_
+#define SUPERCONV_KERNEL_SUPPORT_H_
+
+#include "tf_kernel_api.h"
+
+#define MAX_INPUTS 24
+/* Elements per block: a block's rates and updates stay in L1 until they are summed. */
+#define BLOCK 512
+/* Independent partial sums per diagnostic, so that summing does not serialize on one addition chain. */
+#define LANES 8
+
+typedef struct {
+  TF_Tensor* tensors[MAX_INPUTS];
+  int count;
+  int64_t n; /* elements of the parameter (input 0) */
+} UpdateInputs;
+
+/*
+ * Fetches inputs [0, refs) as ref variables (their buffers, to update in place) and [refs, inputs) as tensors, and
+ * checks that inputs [0, same) have the parameter's element count and `type`. On failure it reports to the context
+ * and returns false; release_update_inputs frees what was fetched either way.
+ */
+bool fetch_update_inputs(TF_OpKernelContext* ctx, TF_Status* status, const char* op, int refs, int inputs, int same,
+    TF_DataType type, UpdateInputs* in);
+void release_update_inputs(UpdateInputs* in);
+
+/* The op's output 0, float64[3]; NULL after reporting a failure. The caller deletes *stats. */
+double* allocate_stats(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** stats);
+
+/*
+ * Registers `op` with attr "T: {float, double}", the given input specs, one output "stats: double" of shape [3], as
+ * stateful, and its float and double CPU kernels.
+ */
+void register_update_op(const char* op, const char* const* input_specs, int count,
+    void (*compute_float)(void*, TF_OpKernelContext*), void (*compute_double)(void*, TF_OpKernelContext*));
+
+typedef struct {
+  double lanes[3][LANES];
+} Sums;
+
+#define DEFINE_SUMS_ADD(T, NAME)                                                                                   \
+  static inline void NAME(Sums* sums, const T* rates, const T* updates, int64_t n) {                              \
+    for (int64_t i = 0; i < n; i++) {                                                                              \
+      const double r = rates[i], d = updates[i];                                                                   \
+      sums->lanes[0][i % LANES] += r;                                                                              \
+      sums->lanes[1][i % LANES] += r * r;                                                                          \
+      sums->lanes[2][i % LANES] += d * d;                                                                          \
+    }                                                                                                              \
+  }
+DEFINE_SUMS_ADD(float, sums_add_float)
+DEFINE_SUMS_ADD(double, sums_add_double)
+
+static inline void sums_finish(const Sums* sums, double* stats) {
+  for (int k = 0; k < 3; k++) {
+    stats[k] = 0;
+    for (int lane = 0; lane < LANES; lane++) {
+      stats[k] += sums->lanes[k][lane];
+    }
+  }
+}
+
+#endif

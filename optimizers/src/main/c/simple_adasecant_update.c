@@ -1,0 +1,109 @@
+/*
+ * SuperconvSimpleAdaSecantUpdate: Simple AdaSecant's per-element update (SimpleAdaSecantOptimizer) in one pass, in
+ * place on the parameter and its two state variables:
+ *
+ *   a = g - g_prev;  Delta_prev = first ? -g : the previous update;  alpha = |Delta_prev / a| (0 where a = 0);
+ *   alpha = 0 where alpha >= threshold;  Delta = -(alpha g);  theta += Delta;  keep g and Delta.
+ *
+ * As TensorFlow ops that is ~20 passes over every parameter (and three copies into the state); here each element is
+ * read and written once. The arithmetic is the ops', operation for operation in the variable's type.
+ *
+ * Inputs: the parameter, previous_gradient and previous_update (float or double ref variables of one shape), the
+ * gradient g, the threshold (a scalar of the same type), "first" and "apply" (as in adasecant_update.c). Output
+ * "stats", float64[3]: sum and sum of squares of the rates alpha, sum of squares of the update.
+ */
+#include <math.h>
+
+#include "kernel_support.h"
+
+#define OP_NAME "SuperconvSimpleAdaSecantUpdate"
+
+enum { VAR, PREVIOUS_GRADIENT, PREVIOUS_UPDATE, REFS };
+enum { GRADIENT = REFS, THRESHOLD, FIRST, APPLY, INPUTS };
+
+static const char* const INPUT_SPECS[INPUTS] = {
+  "var: Ref(T)", "previous_gradient: Ref(T)", "previous_update: Ref(T)", "gradient: T", "threshold: T", "first: bool",
+  "apply: bool"
+};
+
+/* One block of at most BLOCK elements; see adasecant_update.c for why every pointer is a restrict parameter. */
+#define DEFINE_BLOCK(T, NAME, FABS)                                                                                \
+  static inline __attribute__((always_inline)) void NAME(int64_t n, bool first, bool apply, T threshold,          \
+      T* restrict var, T* restrict previous_gradient, T* restrict previous_update, const T* restrict gs,           \
+      T* restrict alpha_out, T* restrict delta_out) {                                                              \
+    for (int64_t i = 0; i < n; i++) {                                                                              \
+      const T g = gs[i];                                                                                           \
+      const T a = g - previous_gradient[i];                                                                        \
+      const T delta_previous = first ? -g : previous_update[i];                                                    \
+      const T ratio = FABS(a == (T) 0 ? (T) 0 : delta_previous / a); /* DivNoNan */                                \
+      const T alpha = ratio >= threshold ? (T) 0 : ratio;                                                          \
+      const T delta = -(alpha * g);                                                                                \
+      alpha_out[i] = alpha;                                                                                        \
+      delta_out[i] = delta;                                                                                        \
+      if (apply) {                                                                                                 \
+        previous_gradient[i] = g;                                                                                  \
+        previous_update[i] = delta;                                                                                \
+        var[i] = var[i] + delta;                                                                                   \
+      }                                                                                                            \
+    }                                                                                                              \
+  }
+
+#define BLOCK_CALL(BLOCK_NAME, FIRST, APPLY)                                                                       \
+  BLOCK_NAME(m, FIRST, APPLY, threshold, s[VAR] + start, s[PREVIOUS_GRADIENT] + start,                             \
+      s[PREVIOUS_UPDATE] + start, gs + start, alpha, delta)
+
+#define DEFINE_UPDATE(T, NAME, BLOCK_NAME, SUMS_ADD)                                                               \
+  __attribute__((target_clones("avx512f", "avx2", "default")))                                                    \
+  static void NAME(T* const* s, const T* gs, T threshold, int64_t n, bool first, bool apply, double* stats) {     \
+    Sums sums = {{{0}}};                                                                                           \
+    T alpha[BLOCK], delta[BLOCK];                                                                                  \
+    for (int64_t start = 0; start < n; start += BLOCK) {                                                           \
+      const int64_t m = n - start < BLOCK ? n - start : BLOCK;                                                     \
+      if (first && apply) BLOCK_CALL(BLOCK_NAME, true, true);                                                      \
+      else if (apply) BLOCK_CALL(BLOCK_NAME, false, true);                                                         \
+      else if (first) BLOCK_CALL(BLOCK_NAME, true, false);                                                         \
+      else BLOCK_CALL(BLOCK_NAME, false, false);                                                                   \
+      SUMS_ADD(&sums, alpha, delta, m);                                                                            \
+    }                                                                                                              \
+    sums_finish(&sums, stats);                                                                                     \
+  }
+
+DEFINE_BLOCK(float, block_float, fabsf)
+DEFINE_BLOCK(double, block_double, fabs)
+DEFINE_UPDATE(float, update_float, block_float, sums_add_float)
+DEFINE_UPDATE(double, update_double, block_double, sums_add_double)
+
+static void compute(TF_OpKernelContext* ctx, TF_DataType type) {
+  TF_Status* status = TF_NewStatus();
+  UpdateInputs in;
+  TF_Tensor* stats = NULL;
+  double* out;
+  if (fetch_update_inputs(ctx, status, OP_NAME, REFS, INPUTS, THRESHOLD, type, &in)
+      && (out = allocate_stats(ctx, status, &stats)) != NULL) {
+    void* state[REFS];
+    for (int i = 0; i < REFS; i++) {
+      state[i] = TF_TensorData(in.tensors[i]);
+    }
+    const bool first = *(const bool*) TF_TensorData(in.tensors[FIRST]);
+    const bool apply = *(const bool*) TF_TensorData(in.tensors[APPLY]);
+    const void* g = TF_TensorData(in.tensors[GRADIENT]);
+    const void* threshold = TF_TensorData(in.tensors[THRESHOLD]);
+    if (type == TF_FLOAT) {
+      update_float((float* const*) state, (const float*) g, *(const float*) threshold, in.n, first, apply, out);
+    } else {
+      update_double((double* const*) state, (const double*) g, *(const double*) threshold, in.n, first, apply, out);
+    }
+  }
+  if (stats != NULL) {
+    TF_DeleteTensor(stats);
+  }
+  release_update_inputs(&in);
+  TF_DeleteStatus(status);
+}
+
+static void compute_float(void* kernel, TF_OpKernelContext* ctx) { compute(ctx, TF_FLOAT); }
+static void compute_double(void* kernel, TF_OpKernelContext* ctx) { compute(ctx, TF_DOUBLE); }
+
+__attribute__((constructor)) static void register_simple_adasecant_update(void) {
+  register_update_op(OP_NAME, INPUT_SPECS, INPUTS, compute_float, compute_double);
+}
