@@ -1,7 +1,6 @@
 package superconv.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +13,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import superconv.datasets.DataLocation;
 import superconv.datasets.DataSplits;
 import superconv.datasets.Dataset;
 import superconv.datasets.Datasets;
-import superconv.datasets.FetchPolicy;
 import superconv.datasets.ImageSet;
 
 /** {@code superconv data info}: image and label counts and per-channel statistics of both splits of a set. */
@@ -39,12 +36,7 @@ final class DataInfoCommand implements Callable<Integer> {
       description = "cifar10, cifar100, fashion-mnist or mnist.")
   String dataset;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
-  Path dataDir;
-
-  @Option(names = "--offline", description = "Never download: fail when the set is not found.")
-  boolean offline;
+  @Mixin DataOptions dataOptions;
 
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
@@ -55,8 +47,7 @@ final class DataInfoCommand implements Callable<Integer> {
   public Integer call() {
     return errors.run(() -> {
       Dataset set = Dataset.fromId(dataset);
-      DataSplits data = Datasets.load(set, DataLocation.standard(dataDir),
-          offline ? FetchPolicy.OFFLINE : FetchPolicy.FETCH_IF_MISSING);
+      DataSplits data = Datasets.load(set, dataOptions.location(), dataOptions.policy());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> info = new LinkedHashMap<>();

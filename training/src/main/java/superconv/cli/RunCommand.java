@@ -13,6 +13,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -58,13 +59,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate and show what would run, resume or be skipped; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--offline", description = "Never download data sets; fail if one is missing.")
-  boolean offline;
-
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; "
-          + "/usr/share/datasets is also searched).")
-  Path dataDir;
+  @Mixin DataOptions dataOptions;
 
   @Option(names = "--no-progress", description = "No progress bars (logs only).")
   boolean noProgress;
@@ -173,8 +168,8 @@ final class RunCommand implements Callable<Integer> {
 
   private Map<String, DataSplits> loadData(List<RunPlan> plans) {
     Map<String, DataSplits> data = new LinkedHashMap<>();
-    DataLocation location = DataLocation.standard(dataDir);
-    FetchPolicy policy = offline ? FetchPolicy.OFFLINE : FetchPolicy.FETCH_IF_MISSING;
+    DataLocation location = dataOptions.location();
+    FetchPolicy policy = dataOptions.policy();
     for (RunPlan plan : plans) {
       String id = plan.spec().dataset();
       if (plan.action() != RunPlan.Action.SKIP && !data.containsKey(id)) {
