@@ -9,13 +9,17 @@ bool fetch_update_inputs(TF_OpKernelContext* ctx, TF_Status* status, const char*
   for (; in->count < inputs; in->count++) {
     TF_Tensor** slot = &in->tensors[in->count];
     if (in->count < refs) {
+      /* Reports its own failures to the context. */
       TF_GetInputTensorFromVariable(ctx, in->count, false, false, false, NULL, slot, status);
+      if (TF_GetCode(status) != TF_OK) {
+        return false;
+      }
     } else {
       TF_GetInput(ctx, in->count, slot, status);
-    }
-    if (TF_GetCode(status) != TF_OK) {
-      TF_OpKernelContext_Failure(ctx, status);
-      return false;
+      if (TF_GetCode(status) != TF_OK) {
+        TF_OpKernelContext_Failure(ctx, status);
+        return false;
+      }
     }
   }
   in->n = TF_TensorElementCount(in->tensors[0]);
@@ -62,7 +66,9 @@ static void register_kernel(const char* op, TF_DataType type, void (*compute)(vo
   TF_KernelBuilder* builder = TF_NewKernelBuilder(op, "CPU", NULL, compute, NULL);
   TF_KernelBuilder_TypeConstraint(builder, "T", type, status);
   if (TF_GetCode(status) == TF_OK) {
-    TF_RegisterKernelBuilder(op, builder, status);
+    TF_RegisterKernelBuilder(op, builder, status); /* takes the builder */
+  } else {
+    TF_DeleteKernelBuilder(builder);
   }
 }
 

@@ -80,18 +80,23 @@ static void compute(TF_OpKernelContext* ctx, TF_DataType type) {
   double* out;
   if (fetch_update_inputs(ctx, status, OP_NAME, REFS, INPUTS, THRESHOLD, type, &in)
       && (out = allocate_stats(ctx, status, &stats)) != NULL) {
-    void* state[REFS];
-    for (int i = 0; i < REFS; i++) {
-      state[i] = TF_TensorData(in.tensors[i]);
-    }
     const bool first = *(const bool*) TF_TensorData(in.tensors[FIRST]);
     const bool apply = *(const bool*) TF_TensorData(in.tensors[APPLY]);
-    const void* g = TF_TensorData(in.tensors[GRADIENT]);
     const void* threshold = TF_TensorData(in.tensors[THRESHOLD]);
     if (type == TF_FLOAT) {
-      update_float((float* const*) state, (const float*) g, *(const float*) threshold, in.n, first, apply, out);
+      float* state[REFS];
+      for (int i = 0; i < REFS; i++) {
+        state[i] = (float*) TF_TensorData(in.tensors[i]);
+      }
+      update_float(state, (const float*) TF_TensorData(in.tensors[GRADIENT]), *(const float*) threshold, in.n, first,
+          apply, out);
     } else {
-      update_double((double* const*) state, (const double*) g, *(const double*) threshold, in.n, first, apply, out);
+      double* state[REFS];
+      for (int i = 0; i < REFS; i++) {
+        state[i] = (double*) TF_TensorData(in.tensors[i]);
+      }
+      update_double(state, (const double*) TF_TensorData(in.tensors[GRADIENT]), *(const double*) threshold, in.n,
+          first, apply, out);
     }
   }
   if (stats != NULL) {

@@ -50,6 +50,7 @@ TF_KernelBuilder* TF_NewKernelBuilder(const char* op_name, const char* device_na
     void (*delete_func)(void*));
 void TF_KernelBuilder_TypeConstraint(TF_KernelBuilder*, const char* attr_name, TF_DataType, TF_Status*);
 void TF_RegisterKernelBuilder(const char* kernel_name, TF_KernelBuilder*, TF_Status*);
+void TF_DeleteKernelBuilder(TF_KernelBuilder*);
 
 int TF_NumInputs(TF_OpKernelContext*);
 void TF_GetInput(TF_OpKernelContext*, int i, TF_Tensor**, TF_Status*);

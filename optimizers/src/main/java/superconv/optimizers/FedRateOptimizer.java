@@ -301,13 +301,13 @@ public abstract class FedRateOptimizer extends Optimizer {
   }
 
   /**
-   * Whether {@link NativeKernels} can update this optimizer's variables: its ops are placed on a CPU (or on no device
-   * in particular) and the kernels are loaded. Each variable must also be float or double ({@link #nativeType}).
+   * Whether {@link NativeKernels} can update this optimizer's variables: its ops are placed on a CPU explicitly (with
+   * no device TensorFlow may place the variables on a GPU, where a CPU kernel would pull them across every step) and
+   * the kernels are loaded. Each variable must also be float or double ({@link #nativeType}).
    */
   protected boolean nativeKernelsUsable() {
     String device = ops.scope().getDeviceString();
-    boolean cpu = device == null || device.isEmpty() || device.toUpperCase(Locale.ROOT).contains("CPU");
-    return cpu && NativeKernels.loaded();
+    return device != null && device.toUpperCase(Locale.ROOT).contains("CPU") && NativeKernels.loaded();
   }
 
   /** Whether the native kernels take variables of this type. */

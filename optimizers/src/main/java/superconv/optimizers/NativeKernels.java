@@ -7,8 +7,11 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.proto.OpDef;
+import org.tensorflow.proto.OpList;
 
 /**
  * superconv's own TensorFlow CPU kernels ({@code optimizers/src/main/c}): the fused updates of AdaSecant and Simple
@@ -16,7 +19,8 @@ import org.tensorflow.TensorFlow;
  * compiles them with the module wherever a C compiler exists (profile {@code native-kernels}) and packs the library
  * into the jar; the first optimizer that wants one loads it into TensorFlow. Where the library is missing (no
  * compiler at build time, another platform) or {@code SUPERCONV_NATIVE_KERNELS=off} is set, the optimizers build
- * the same update from TensorFlow ops: same numbers, slower on a CPU. {@link #status()} says which, for logs.
+ * the same update from TensorFlow ops: the same arithmetic (results agree to rounding, which the optimizers' ratios
+ * amplify in float32), slower on a CPU. {@link #status()} says which, for logs.
  */
 public final class NativeKernels {
 
@@ -24,6 +28,8 @@ public final class NativeKernels {
   static final String ADASECANT_UPDATE = "SuperconvAdaSecantUpdate";
   /** The op of {@code simple_adasecant_update.c}. */
   static final String SIMPLE_ADASECANT_UPDATE = "SuperconvSimpleAdaSecantUpdate";
+
+  private static final List<String> OPS = List.of(ADASECANT_UPDATE, SIMPLE_ADASECANT_UPDATE);
 
   private static final String LIBRARY = "libsuperconv_kernels.so";
 
@@ -57,7 +63,12 @@ public final class NativeKernels {
     }
     try {
       Path library = localFile(resource);
-      TensorFlow.loadLibrary(library.toString());
+      OpList registered = TensorFlow.loadLibrary(library.toString());
+      List<String> ops = registered.getOpList().stream().map(OpDef::getName).toList();
+      if (!ops.containsAll(OPS)) {
+        return new Status(false, "native kernels from " + resource + " registered " + ops + ", not " + OPS
+            + ": TensorFlow ops instead");
+      }
       return new Status(true, "native kernels loaded from " + resource);
     } catch (IOException | URISyntaxException | RuntimeException e) {
       return new Status(false, "native kernels failed to load (" + e.getMessage() + "): TensorFlow ops instead");
@@ -78,11 +89,12 @@ public final class NativeKernels {
     }
     Path directory = Files.createTempDirectory("superconv-kernels");
     Path copy = directory.resolve(LIBRARY);
+    // Deleted at exit in the reverse order of registration: the file, then its directory.
+    directory.toFile().deleteOnExit();
+    copy.toFile().deleteOnExit();
     try (InputStream in = resource.openStream()) {
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
     }
-    copy.toFile().deleteOnExit();
-    directory.toFile().deleteOnExit();
     return copy;
   }
 }

@@ -3,6 +3,7 @@ package superconv.optimizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -56,7 +57,8 @@ public final class Trace {
   private static <T extends TFloating> List<Row> run(TraceProblem problem, OptimizerSpec spec, Schedule schedule,
       long steps, Class<T> type) {
     try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
+      // A handful of parameters: the CPU is the place for them, and the optimizers' native kernels run there.
+      Ops tf = Ops.create(graph).withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU).build());
       int d = problem.dimensions();
       Variable<T> w = tf.withName("w").variable(tf.dtypes.cast(tf.constant(problem.start()), type));
       Placeholder<TFloat64> lr = tf.withName("learning_rate").placeholder(TFloat64.class);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -62,17 +63,75 @@ class NativeKernelsTest {
     abstract FedRateOptimizer create(Ops tf, boolean fused);
   }
 
-  private static final Shape[] SHAPES = {Shape.of(5, 7), Shape.of(3), Shape.of(2, 1, 3, 4)};
+  /** Small shapes, and one of several kernel blocks (512 elements) with a partial last block. */
+  private static final Shape[] SHAPES = {Shape.of(5, 7), Shape.of(3), Shape.of(2, 1, 3, 4), Shape.of(37, 31)};
   private static final int STEPS = 14;
-  /** The step fed apply = false (a loss-scaled step whose gradients overflowed). */
-  private static final int SKIPPED = 9;
+  /** The steps fed apply = false (loss-scaled steps whose gradients overflowed): the very first, and a later one. */
+  private static final List<Integer> SKIPPED = List.of(0, 9);
+  private static final DeviceSpec CPU = DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU).build();
 
   @Test
   void theKernelIsBuiltAndLoadsWhereACompilerWas() {
     assumeTrue(Boolean.getBoolean("superconv.nativeKernelsBuilt"), "built without the native-kernels profile");
+    assumeTrue(!"off".equalsIgnoreCase(System.getenv("SUPERCONV_NATIVE_KERNELS")), "SUPERCONV_NATIVE_KERNELS=off");
     assertThat(NativeKernels.loaded()).as(NativeKernels.status()).isTrue();
   }
 
+  /** Without an explicit CPU device the variables may live on a GPU: the optimizers then build the ops. */
+  @Test
+  void onlyAnExplicitCpuDeviceGetsTheKernels() {
+    assumeTrue(NativeKernels.loaded(), NativeKernels.status());
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      assertThat(new AdaSecantOptimizer(tf, "a", tf.constant(0.0f)).fused()).isFalse();
+      assertThat(new AdaSecantOptimizer(tf.withDevice(CPU), "b", tf.constant(0.0f)).fused()).isTrue();
+      Ops gpu = tf.withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).build());
+      assertThat(new SimpleAdaSecantOptimizer(gpu, "c", tf.constant(0.0f), 3.0).fused()).isFalse();
+    }
+  }
+
+  /**
+   * A rate of +-inf (here: E[Delta^2] overflowed to inf) is set to 0 like NaN, in both paths: the weight stays.
+   */
+  @Test
+  @SuppressWarnings("unchecked") // the step counter, last of the state, is a float64 scalar
+  void infiniteRatesBecomeZero() {
+    assumeTrue(NativeKernels.loaded(), NativeKernels.status());
+    for (boolean fused : new boolean[] {false, true}) {
+      try (Graph graph = new Graph()) {
+        Ops tf = Ops.create(graph).withDevice(CPU);
+        Variable<TFloat64> w = tf.withName("w").variable(tf.constant(new double[] {1.0, 1.0}));
+        AdaSecantOptimizer optimizer = new AdaSecantOptimizer(tf, "adasecant", tf.constant(0.0f), fused);
+        Op train = optimizer.applyGradients(List.of(new GradAndVar<>(tf.constant(new double[] {0.5, 0.5}).asOutput(),
+            w.asOutput())), List.of(tf.constant(new double[] {0.4, 0.4}).asOutput()), "train");
+        List<Variable<?>> state = optimizer.stateVariables();
+        try (Session session = new Session(graph)) {
+          session.initialize();
+          session.runner()
+              .addTarget(assign(tf, optimizer, w, "tau", 2.0, 2.0))
+              .addTarget(assign(tf, optimizer, w, "mean_delta2", Double.POSITIVE_INFINITY, 1.0))
+              .addTarget(assign(tf, optimizer, w, "mean_a2", 1.0, 1.0))
+              .addTarget(assign(tf, optimizer, w, "previous_update", -1.0, -1.0))
+              .addTarget(tf.assign((Variable<TFloat64>) state.get(state.size() - 1), tf.constant(1.0)))  // step 1
+              .run();
+          double rateMean;
+          try (Result r = session.runner().addTarget(train).fetch(optimizer.rateMean().orElseThrow()).run()) {
+            rateMean = ((TFloat64) r.get(0)).getDouble();
+          }
+          double[] weights = values(session, w);
+          assertThat(rateMean).as("fused = %s: rate mean", fused).isFinite();
+          assertThat(weights[0]).as("fused = %s: the weight with an infinite rate", fused).isEqualTo(1.0);
+          assertThat(weights[1]).as("fused = %s: the other weight moves", fused).isNotEqualTo(1.0);
+        }
+      }
+    }
+  }
+
+  private static Op assign(Ops tf, FedRateOptimizer optimizer, Variable<TFloat64> w, String slot, double... values) {
+    return tf.assign(optimizer.slotOf(w.asOutput(), slot), tf.constant(values));
+  }
+
+  /** float64: the paths agree to 1e-10 (rounding, amplified by the ratios over 14 steps). */
   @Test
   void float64MatchesTheOpsToRounding() {
     assumeTrue(NativeKernels.loaded(), NativeKernels.status());
@@ -80,21 +139,25 @@ class NativeKernelsTest {
     for (Kind kind : Kind.values()) {
       List<double[][]> ops = run(kind, TFloat64.class, false, gradients);
       List<double[][]> fused = run(kind, TFloat64.class, true, gradients);
-      assertClose(fused, ops, 1e-12, kind + " float64 fused vs ops");
+      assertClose(fused, ops, 1e-10, kind + " float64 fused vs ops");
       for (List<double[][]> path : List.of(ops, fused)) {
-        double[][] before = path.get(SKIPPED - 1);
-        double[][] after = path.get(SKIPPED);
-        for (int t = 0; t < before.length - 1; t++) {
-          assertThat(after[t]).as("%s: the skipped step changed tensor %d", kind, t).containsExactly(before[t]);
+        for (int skipped : SKIPPED) {
+          double[][] before = path.get(skipped);
+          double[][] after = path.get(skipped + 1);
+          for (int t = 0; t < before.length - 1; t++) {
+            assertThat(after[t]).as("%s: skipped step %d changed tensor %d", kind, skipped, t)
+                .containsExactly(before[t]);
+          }
         }
       }
-      assertThat(ops.get(STEPS - 1)[0]).as(kind + ": the steps moved the weights").isNotEqualTo(ops.get(0)[0]);
+      assertThat(ops.get(STEPS)[0]).as(kind + ": the steps moved the weights").isNotEqualTo(ops.get(0)[0]);
     }
   }
 
   /**
-   * In float32 the two paths round differently (grappler rewrites the ops: Reciprocal, Square, ...) and AdaSecant's
-   * ratios amplify rounding; both stay as close to the float64 result as each other.
+   * In float32 the two paths round differently (grappler rewrites the ops: Reciprocal, Square, ...) and the
+   * optimizers' ratios amplify rounding on these adversarial gradients (outliers of 50 sigma); the fused path stays
+   * as close to the float64 result as the ops path does.
    */
   @Test
   void float32IsAsAccurateAsTheOps() {
@@ -102,13 +165,29 @@ class NativeKernelsTest {
     List<double[][]> gradients = gradients();
     for (Kind kind : Kind.values()) {
       List<double[][]> truth = run(kind, TFloat64.class, false, gradients);
-      assertClose(run(kind, TFloat32.class, false, gradients), truth, 1e-4, kind + " float32 ops vs float64");
-      assertClose(run(kind, TFloat32.class, true, gradients), truth, 1e-4, kind + " float32 fused vs float64");
+      double ops = worstError(run(kind, TFloat32.class, false, gradients), truth);
+      double fused = worstError(run(kind, TFloat32.class, true, gradients), truth);
+      assertThat(ops).as(kind + " float32 ops vs float64").isLessThan(0.05);
+      assertThat(fused).as(kind + " float32 fused vs float64 (ops: %s)", ops).isLessThanOrEqualTo(2 * ops + 1e-6);
     }
   }
 
+  /** The largest difference over every step, tensor and element, relative to max(1, |expected|). */
+  private static double worstError(List<double[][]> actual, List<double[][]> expected) {
+    double worst = 0;
+    for (int step = 0; step <= STEPS; step++) {
+      for (int t = 0; t < expected.get(step).length; t++) {
+        for (int i = 0; i < expected.get(step)[t].length; i++) {
+          double e = expected.get(step)[t][i];
+          worst = Math.max(worst, Math.abs(actual.get(step)[t][i] - e) / Math.max(1.0, Math.abs(e)));
+        }
+      }
+    }
+    return worst;
+  }
+
   private static void assertClose(List<double[][]> actual, List<double[][]> expected, double relative, String what) {
-    for (int step = 0; step < STEPS; step++) {
+    for (int step = 0; step <= STEPS; step++) {
       for (int t = 0; t < expected.get(step).length; t++) {
         for (int i = 0; i < expected.get(step)[t].length; i++) {
           double e = expected.get(step)[t][i];
@@ -148,13 +227,13 @@ class NativeKernelsTest {
   }
 
   /**
-   * Runs the steps and returns, after each, every tensor flattened: the parameters, every state variable (in
-   * stateVariables() order), then update norm, rate norm and rate mean.
+   * Runs the steps and returns, before the first and after each, every tensor flattened: the parameters, every state
+   * variable (in stateVariables() order), then update norm, rate norm and rate mean (0 before the first step).
    */
   private static <T extends TFloating> List<double[][]> run(Kind kind, Class<T> type, boolean fused,
       List<double[][]> gradients) {
     try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
+      Ops tf = Ops.create(graph).withDevice(CPU);
       List<Variable<T>> variables = new ArrayList<>();
       List<Placeholder<T>> g = new ArrayList<>();
       List<Placeholder<T>> gNext = new ArrayList<>();
@@ -184,6 +263,7 @@ class NativeKernelsTest {
       List<double[][]> out = new ArrayList<>();
       try (Session session = new Session(graph)) {
         session.initialize();
+        out.add(snapshot(session, fetched, new double[3]));
         for (int step = 0; step < STEPS; step++) {
           Session.Runner runner = session.runner().addTarget(train)
               .fetch(optimizer.updateNorm()).fetch(optimizer.rateNorm().orElseThrow())
@@ -198,7 +278,7 @@ class NativeKernelsTest {
                 runner.feed(gNext.get(v), feeds.get(feeds.size() - 1));
               }
             }
-            feeds.add(TBool.scalarOf(step != SKIPPED));
+            feeds.add(TBool.scalarOf(!SKIPPED.contains(step)));
             runner.feed(apply, feeds.get(feeds.size() - 1));
             double[] diagnostics = new double[3];
             try (Result r = runner.run()) {
@@ -206,12 +286,7 @@ class NativeKernelsTest {
                 diagnostics[k] = ((TFloat64) r.get(k)).getDouble();
               }
             }
-            double[][] values = new double[fetched.size() + 1][];
-            for (int t = 0; t < fetched.size(); t++) {
-              values[t] = values(session, fetched.get(t));
-            }
-            values[fetched.size()] = diagnostics;
-            out.add(values);
+            out.add(snapshot(session, fetched, diagnostics));
           } finally {
             feeds.forEach(Tensor::close);
           }
@@ -219,6 +294,15 @@ class NativeKernelsTest {
       }
       return out;
     }
+  }
+
+  private static double[][] snapshot(Session session, List<Operand<?>> fetched, double[] diagnostics) {
+    double[][] values = new double[fetched.size() + 1][];
+    for (int t = 0; t < fetched.size(); t++) {
+      values[t] = values(session, fetched.get(t));
+    }
+    values[fetched.size()] = diagnostics;
+    return values;
   }
 
   private static Tensor tensor(Class<? extends TFloating> type, Shape shape, double[] values) {
