@@ -41,7 +41,7 @@ static const char* const INPUT_SPECS[INPUTS] = {
 /*
  * The update of elements [0, n) of one block, n <= BLOCK, keeping every rate and update in alpha_out / delta_out.
  * Every pointer is its own restrict parameter so that the compiler can vectorize without alias checks; `first` and
- * `apply` are constants at every call (see BLOCK_CALL), the per-element branches become selects. T is float or double,
+ * `apply` are constants at every call (see FOR_EACH_BLOCK), the per-element branches become selects. T is float or double,
  * SQRT and FABS the functions of that type (IEEE: correctly rounded, as TensorFlow's own kernels).
  */
 #define DEFINE_BLOCK(T, NAME, SQRT, FABS)                                                                          \
@@ -106,27 +106,21 @@ static const char* const INPUT_SPECS[INPUTS] = {
  * The whole tensor, block by block, and the diagnostics' sums in double. Cloned for AVX-512, AVX2 and baseline
  * x86-64; the loader picks the best the CPU has.
  */
-#define DEFINE_UPDATE(T, NAME, BLOCK_NAME, SUMS_ADD)                                                               \
+#define DEFINE_UPDATE(T, NAME, CALL, SUMS_ADD)                                                                     \
   __attribute__((target_clones("avx512f", "avx2", "default")))                                                    \
   static void NAME(T* const* s, const T* gs, const T* gns, int64_t n, bool first, bool apply, double* stats) {    \
     Sums sums = {{{0}}};                                                                                           \
     T alpha[BLOCK], delta[BLOCK];                                                                                  \
-    for (int64_t start = 0; start < n; start += BLOCK) {                                                           \
-      const int64_t m = n - start < BLOCK ? n - start : BLOCK;                                                     \
-      /* Constant flags: each of the four combinations is its own branch-free loop. */                            \
-      if (first && apply) BLOCK_CALL(BLOCK_NAME, true, true);                                                      \
-      else if (apply) BLOCK_CALL(BLOCK_NAME, false, true);                                                         \
-      else if (first) BLOCK_CALL(BLOCK_NAME, true, false);                                                         \
-      else BLOCK_CALL(BLOCK_NAME, false, false);                                                                   \
-      SUMS_ADD(&sums, alpha, delta, m);                                                                            \
-    }                                                                                                              \
+    FOR_EACH_BLOCK(n, first, apply, SUMS_ADD, CALL);                                                               \
     sums_finish(&sums, stats);                                                                                     \
   }
 
 DEFINE_BLOCK(float, block_float, sqrtf, fabsf)
 DEFINE_BLOCK(double, block_double, sqrt, fabs)
-DEFINE_UPDATE(float, update_float, block_float, sums_add_float)
-DEFINE_UPDATE(double, update_double, block_double, sums_add_double)
+#define CALL_FLOAT(FIRST, APPLY) BLOCK_CALL(block_float, FIRST, APPLY)
+#define CALL_DOUBLE(FIRST, APPLY) BLOCK_CALL(block_double, FIRST, APPLY)
+DEFINE_UPDATE(float, update_float, CALL_FLOAT, sums_add_float)
+DEFINE_UPDATE(double, update_double, CALL_DOUBLE, sums_add_double)
 
 static void compute(TF_OpKernelContext* ctx, TF_DataType type) {
   TF_Status* status = TF_NewStatus();

@@ -55,6 +55,22 @@ typedef struct {
 DEFINE_SUMS_ADD(float, sums_add_float)
 DEFINE_SUMS_ADD(double, sums_add_double)
 
+/*
+ * The loop of an update over n elements: block by block, BLOCK_CALL(FIRST, APPLY) with both flags constant (each
+ * combination compiles to its own branch-free, vectorized loop), then the block's rates and updates added to the
+ * diagnostics. BLOCK_CALL sees `start` and `m` (the block's first element and length) and writes the block's rates
+ * and updates to `alpha` and `delta` (T[BLOCK] arrays of the caller, beside a Sums `sums`).
+ */
+#define FOR_EACH_BLOCK(n, first, apply, SUMS_ADD, BLOCK_CALL)                                                      \
+  for (int64_t start = 0; start < (n); start += BLOCK) {                                                           \
+    const int64_t m = (n) - start < BLOCK ? (n) - start : BLOCK;                                                   \
+    if ((first) && (apply)) BLOCK_CALL(true, true);                                                                \
+    else if (apply) BLOCK_CALL(false, true);                                                                       \
+    else if (first) BLOCK_CALL(true, false);                                                                       \
+    else BLOCK_CALL(false, false);                                                                                 \
+    SUMS_ADD(&sums, alpha, delta, m);                                                                              \
+  }
+
 static inline void sums_finish(const Sums* sums, double* stats) {
   for (int k = 0; k < 3; k++) {
     stats[k] = 0;

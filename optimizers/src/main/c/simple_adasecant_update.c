@@ -52,26 +52,21 @@ static const char* const INPUT_SPECS[INPUTS] = {
   BLOCK_NAME(m, FIRST, APPLY, threshold, s[VAR] + start, s[PREVIOUS_GRADIENT] + start,                             \
       s[PREVIOUS_UPDATE] + start, gs + start, alpha, delta)
 
-#define DEFINE_UPDATE(T, NAME, BLOCK_NAME, SUMS_ADD)                                                               \
+#define DEFINE_UPDATE(T, NAME, CALL, SUMS_ADD)                                                                     \
   __attribute__((target_clones("avx512f", "avx2", "default")))                                                    \
   static void NAME(T* const* s, const T* gs, T threshold, int64_t n, bool first, bool apply, double* stats) {     \
     Sums sums = {{{0}}};                                                                                           \
     T alpha[BLOCK], delta[BLOCK];                                                                                  \
-    for (int64_t start = 0; start < n; start += BLOCK) {                                                           \
-      const int64_t m = n - start < BLOCK ? n - start : BLOCK;                                                     \
-      if (first && apply) BLOCK_CALL(BLOCK_NAME, true, true);                                                      \
-      else if (apply) BLOCK_CALL(BLOCK_NAME, false, true);                                                         \
-      else if (first) BLOCK_CALL(BLOCK_NAME, true, false);                                                         \
-      else BLOCK_CALL(BLOCK_NAME, false, false);                                                                   \
-      SUMS_ADD(&sums, alpha, delta, m);                                                                            \
-    }                                                                                                              \
+    FOR_EACH_BLOCK(n, first, apply, SUMS_ADD, CALL);                                                               \
     sums_finish(&sums, stats);                                                                                     \
   }
 
 DEFINE_BLOCK(float, block_float, fabsf)
 DEFINE_BLOCK(double, block_double, fabs)
-DEFINE_UPDATE(float, update_float, block_float, sums_add_float)
-DEFINE_UPDATE(double, update_double, block_double, sums_add_double)
+#define CALL_FLOAT(FIRST, APPLY) BLOCK_CALL(block_float, FIRST, APPLY)
+#define CALL_DOUBLE(FIRST, APPLY) BLOCK_CALL(block_double, FIRST, APPLY)
+DEFINE_UPDATE(float, update_float, CALL_FLOAT, sums_add_float)
+DEFINE_UPDATE(double, update_double, CALL_DOUBLE, sums_add_double)
 
 static void compute(TF_OpKernelContext* ctx, TF_DataType type) {
   TF_Status* status = TF_NewStatus();
