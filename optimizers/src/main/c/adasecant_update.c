@@ -122,40 +122,23 @@ DEFINE_BLOCK(double, block_double, sqrt, fabs)
 DEFINE_UPDATE(float, update_float, CALL_FLOAT, sums_add_float)
 DEFINE_UPDATE(double, update_double, CALL_DOUBLE, sums_add_double)
 
-static void compute(TF_OpKernelContext* ctx, TF_DataType type) {
-  TF_Status* status = TF_NewStatus();
-  UpdateInputs in;
-  TF_Tensor* stats = NULL;
-  double* out;
-  if (fetch_update_inputs(ctx, status, OP_NAME, REFS, INPUTS, FIRST, type, &in)
-      && (out = allocate_stats(ctx, status, &stats)) != NULL) {
-    const bool first = *(const bool*) TF_TensorData(in.tensors[FIRST]);
-    const bool apply = *(const bool*) TF_TensorData(in.tensors[APPLY]);
-    if (type == TF_FLOAT) {
-      float* state[REFS];
-      for (int i = 0; i < REFS; i++) {
-        state[i] = (float*) TF_TensorData(in.tensors[i]);
-      }
-      update_float(state, (const float*) TF_TensorData(in.tensors[GRADIENT]),
-          (const float*) TF_TensorData(in.tensors[NEXT_GRADIENT]), in.n, first, apply, out);
-    } else {
-      double* state[REFS];
-      for (int i = 0; i < REFS; i++) {
-        state[i] = (double*) TF_TensorData(in.tensors[i]);
-      }
-      update_double(state, (const double*) TF_TensorData(in.tensors[GRADIENT]),
-          (const double*) TF_TensorData(in.tensors[NEXT_GRADIENT]), in.n, first, apply, out);
-    }
-  }
-  if (stats != NULL) {
-    TF_DeleteTensor(stats);
-  }
-  release_update_inputs(&in);
-  TF_DeleteStatus(status);
+static void run_float(const UpdateInputs* in, float* const* state, bool first, bool apply, double* stats) {
+  update_float(state, (const float*) TF_TensorData(in->tensors[GRADIENT]),
+      (const float*) TF_TensorData(in->tensors[NEXT_GRADIENT]), in->n, first, apply, stats);
 }
 
-static void compute_float(void* kernel, TF_OpKernelContext* ctx) { compute(ctx, TF_FLOAT); }
-static void compute_double(void* kernel, TF_OpKernelContext* ctx) { compute(ctx, TF_DOUBLE); }
+static void run_double(const UpdateInputs* in, double* const* state, bool first, bool apply, double* stats) {
+  update_double(state, (const double*) TF_TensorData(in->tensors[GRADIENT]),
+      (const double*) TF_TensorData(in->tensors[NEXT_GRADIENT]), in->n, first, apply, stats);
+}
+
+static void compute_float(void* kernel, TF_OpKernelContext* ctx) {
+  run_update(ctx, OP_NAME, REFS, INPUTS, FIRST, TF_FLOAT, run_float, run_double);
+}
+
+static void compute_double(void* kernel, TF_OpKernelContext* ctx) {
+  run_update(ctx, OP_NAME, REFS, INPUTS, FIRST, TF_DOUBLE, run_float, run_double);
+}
 
 __attribute__((constructor)) static void register_adasecant_update(void) {
   register_update_op(OP_NAME, INPUT_SPECS, INPUTS, compute_float, compute_double);

@@ -2,7 +2,12 @@
 
 #include <stdio.h>
 
-bool fetch_update_inputs(TF_OpKernelContext* ctx, TF_Status* status, const char* op, int refs, int inputs, int same,
+/*
+ * Fetches inputs [0, refs) as ref variables (their buffers, to update in place) and [refs, inputs) as tensors, and
+ * checks that inputs [0, same) have the parameter's element count and `type`. On failure it reports to the context
+ * and returns false; release_update_inputs frees what was fetched either way.
+ */
+static bool fetch_update_inputs(TF_OpKernelContext* ctx, TF_Status* status, const char* op, int refs, int inputs, int same,
     TF_DataType type, UpdateInputs* in) {
   in->count = 0;
   in->n = 0;
@@ -37,14 +42,15 @@ bool fetch_update_inputs(TF_OpKernelContext* ctx, TF_Status* status, const char*
   return true;
 }
 
-void release_update_inputs(UpdateInputs* in) {
+static void release_update_inputs(UpdateInputs* in) {
   for (int i = 0; i < in->count; i++) {
     TF_DeleteTensor(in->tensors[i]);
   }
   in->count = 0;
 }
 
-double* allocate_stats(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** stats) {
+/* The op's output 0, float64[3]; NULL after reporting a failure. The caller deletes *stats. */
+static double* allocate_stats(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** stats) {
   const int64_t dims[1] = {3};
   *stats = TF_AllocateOutput(ctx, 0, TF_DOUBLE, dims, 1, 3 * sizeof(double), status);
   if (TF_GetCode(status) != TF_OK) {
@@ -53,6 +59,37 @@ double* allocate_stats(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** s
     return NULL;
   }
   return (double*) TF_TensorData(*stats);
+}
+
+void run_update(TF_OpKernelContext* ctx, const char* op, int refs, int inputs, int same, TF_DataType type,
+    UpdateFloat update_float, UpdateDouble update_double) {
+  TF_Status* status = TF_NewStatus();
+  UpdateInputs in;
+  TF_Tensor* stats = NULL;
+  double* out;
+  if (fetch_update_inputs(ctx, status, op, refs, inputs, same, type, &in)
+      && (out = allocate_stats(ctx, status, &stats)) != NULL) {
+    const bool first = *(const bool*) TF_TensorData(in.tensors[inputs - 2]);
+    const bool apply = *(const bool*) TF_TensorData(in.tensors[inputs - 1]);
+    if (type == TF_FLOAT) {
+      float* state[MAX_INPUTS];
+      for (int i = 0; i < refs; i++) {
+        state[i] = (float*) TF_TensorData(in.tensors[i]);
+      }
+      update_float(&in, state, first, apply, out);
+    } else {
+      double* state[MAX_INPUTS];
+      for (int i = 0; i < refs; i++) {
+        state[i] = (double*) TF_TensorData(in.tensors[i]);
+      }
+      update_double(&in, state, first, apply, out);
+    }
+  }
+  if (stats != NULL) {
+    TF_DeleteTensor(stats);
+  }
+  release_update_inputs(&in);
+  TF_DeleteStatus(status);
 }
 
 static void stats_shape(TF_ShapeInferenceContext* ctx, TF_Status* status) {

@@ -20,17 +20,17 @@ typedef struct {
   int64_t n; /* elements of the parameter (input 0) */
 } UpdateInputs;
 
-/*
- * Fetches inputs [0, refs) as ref variables (their buffers, to update in place) and [refs, inputs) as tensors, and
- * checks that inputs [0, same) have the parameter's element count and `type`. On failure it reports to the context
- * and returns false; release_update_inputs frees what was fetched either way.
- */
-bool fetch_update_inputs(TF_OpKernelContext* ctx, TF_Status* status, const char* op, int refs, int inputs, int same,
-    TF_DataType type, UpdateInputs* in);
-void release_update_inputs(UpdateInputs* in);
+/* An update of one type: given the op's inputs, the state buffers (parameter first), its flags and the sums' output. */
+typedef void (*UpdateFloat)(const UpdateInputs* in, float* const* state, bool first, bool apply, double* stats);
+typedef void (*UpdateDouble)(const UpdateInputs* in, double* const* state, bool first, bool apply, double* stats);
 
-/* The op's output 0, float64[3]; NULL after reporting a failure. The caller deletes *stats. */
-double* allocate_stats(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** stats);
+/*
+ * One run of an update kernel: fetches the inputs (refs ref variables, then plain ones ending with the flags "first"
+ * and "apply"; the first `same` checked against the parameter), allocates the diagnostics output and calls the update
+ * of `type`. Failures are reported to the context; everything fetched is freed.
+ */
+void run_update(TF_OpKernelContext* ctx, const char* op, int refs, int inputs, int same, TF_DataType type,
+    UpdateFloat update_float, UpdateDouble update_double);
 
 /*
  * Registers `op` with attr "T: {float, double}", the given input specs, one output "stats: double" of shape [3], as

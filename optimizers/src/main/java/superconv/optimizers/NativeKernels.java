@@ -45,6 +45,11 @@ public final class NativeKernels {
     return Loaded.STATUS.message();
   }
 
+  /** For logs: how the AdaSecant variants update on {@code device} (the kernels serve CPU devices only). */
+  public static String statusOn(String device) {
+    return device.toUpperCase(Locale.ROOT).contains("CPU") ? status() : "TensorFlow ops on " + device;
+  }
+
   private record Status(boolean loaded, String message) {}
 
   private static final class Loaded {

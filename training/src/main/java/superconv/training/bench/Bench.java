@@ -166,8 +166,7 @@ public final class Bench {
         LOG.info("bench: graph built in {} ms, session started in {} ms, first step {} ms", ms(t1 - t0),
             ms(t2 - t1), ms(t3 - t2));
         if (optimizer.usesNativeKernels()) {
-          LOG.info("optimizer update: {}", deviceType(device) == DeviceSpec.DeviceType.CPU ? NativeKernels.status()
-              : "TensorFlow ops on " + device);
+          LOG.info("optimizer update: {}", NativeKernels.statusOn(device));
         }
         for (int i = 1; i < spec.warmup(); i++) {
           step.run(session, i);

@@ -157,7 +157,7 @@ public final class Trainer {
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
         spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", checkpoint.isPresent() ? ", resuming" : "");
     if (optimizer.usesNativeKernels()) {
-      LOG.info("optimizer update: {}", device.contains("CPU") ? NativeKernels.status() : "TensorFlow ops on " + device);
+      LOG.info("optimizer update: {}", NativeKernels.statusOn(device));
     }
 
     try (Graph graph = new Graph()) {
