@@ -1,8 +1,9 @@
 package superconv.optimizers;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
-import java.util.Optional;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -61,8 +62,6 @@ public final class Trace {
       Ops tf = Ops.create(graph).withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU).build());
       int d = problem.dimensions();
       Variable<T> w = tf.withName("w").variable(tf.dtypes.cast(tf.constant(problem.start()), type));
-      Placeholder<TFloat64> lr = tf.withName("learning_rate").placeholder(TFloat64.class);
-      Placeholder<TFloat64> momentum = schedule.hasMomentum() ? tf.withName("momentum").placeholder(TFloat64.class) : null;
       Placeholder<T> x = null;
       Placeholder<T> y = null;
       Placeholder<T> xNext = null;
@@ -87,23 +86,18 @@ public final class Trace {
         loss = f.kind().graph(tf, w1, w2, type);
         nextLoss = spec.needsNextBatch() ? loss : null;
       }
-      TrainStep step = spec.build(tf, List.of(w), loss, nextLoss, lr, momentum);
+      ScheduledStep step =
+          ScheduledStep.build(tf, spec, schedule, List.of(w), loss, nextLoss, TFloat64.class, null, List.of());
+      Set<ScheduledStep.Fetch> fetch = EnumSet.of(ScheduledStep.Fetch.LOSS, ScheduledStep.Fetch.UPDATE_NORM,
+          ScheduledStep.Fetch.RATE_NORM, ScheduledStep.Fetch.RATE_MEAN);
 
       List<Row> rows = new ArrayList<>();
       try (Session session = new Session(graph)) {
         session.initialize();
         for (long j = 0; j < steps; j++) {
-          TrainStep.Phase phase = step.phaseForEpoch(j);
-          double rate = schedule.rate(j);
           List<Tensor> fed = new ArrayList<>();
           try {
-            Session.Runner runner = session.runner().addTarget(phase.trainOp());
-            fed.add(TFloat64.scalarOf(rate));
-            runner.feed(lr, fed.get(fed.size() - 1));
-            if (momentum != null) {
-              fed.add(TFloat64.scalarOf(schedule.momentum(j).orElseThrow()));
-              runner.feed(momentum, fed.get(fed.size() - 1));
-            }
+            Session.Runner runner = session.runner();
             if (problem instanceof TraceProblem.Data data) {
               int k = (int) (j % data.batches());
               feedBatch(runner, fed, data, k, x, y, type);
@@ -111,28 +105,14 @@ public final class Trace {
                 feedBatch(runner, fed, data, (k + 1) % data.batches(), xNext, yNext, type);
               }
             }
-            runner.fetch(loss).fetch(phase.updateNorm());
-            Optional<Operand<TFloat64>> rateNorm = phase.rateNorm();
-            Optional<Operand<TFloat64>> rateMean = phase.rateMean();
-            rateNorm.ifPresent(runner::fetch);
-            rateMean.ifPresent(runner::fetch);
-            double lossValue;
-            double updateNorm;
-            double norm = Double.NaN;
-            double mean = Double.NaN;
-            try (Result result = runner.run()) {
-              lossValue = scalar(result.get(0));
-              updateNorm = scalar(result.get(1));
-              if (rateNorm.isPresent()) {
-                norm = scalar(result.get(2));
-                mean = scalar(result.get(3));
-              }
-            }
+            // One iteration per epoch: a switching optimizer's phases count iterations here.
+            ScheduledStep.Values values = step.run(runner, j, j, fetch);
             double[] weights;
             try (Result result = session.runner().fetch(w).run()) {
               weights = vector(result.get(0), d);
             }
-            rows.add(new Row(j, rate, lossValue, weights, updateNorm, norm, mean));
+            rows.add(new Row(j, schedule.rate(j), values.loss(), weights, values.updateNorm(), values.rateNorm(),
+                values.rateMean()));
           } finally {
             fed.forEach(Tensor::close);
           }

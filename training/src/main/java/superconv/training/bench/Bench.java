@@ -7,17 +7,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
@@ -25,9 +25,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -47,13 +45,13 @@ import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedule;
-import superconv.optimizers.TrainStep;
+import superconv.optimizers.ScheduledStep;
 import superconv.training.session.Devices;
 import superconv.training.session.SessionOptions;
 
 /**
  * Times the training step a run takes: the same {@link TrainingGraph} (resident data, in-graph pipeline), the same
- * optimizer {@link TrainStep} and the same per-step feeding (epoch, step, rate; train op plus batch-norm updates,
+ * optimizer step and the same per-step feeding ({@link ScheduledStep}: epoch, step, rate; train op plus batch-norm updates,
  * loss fetched), on seeded random images of CIFAR shape. The synthetic variant leaves the pipeline out: the network
  * trains on one fixed batch held in a variable, which shows what the pipeline costs.
  */
@@ -147,8 +145,7 @@ public final class Bench {
 
     long t0 = System.nanoTime();
     try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph).withDevice(DeviceSpec.newBuilder().deviceType(deviceType(device))
-          .deviceIndex(deviceIndex(device)).build());
+      Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
       // float16 keeps small gradients from flushing to zero by dynamic loss scaling; bfloat16 has float32's range.
       LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
       Step step = spec.synthetic() ? Step.synthetic(tf, model, spec.batch(), optimizer, schedule, lossScale)
@@ -211,41 +208,30 @@ public final class Bench {
     }
   }
 
-  /** One training step as a run takes it, and its input pipeline alone. */
+  /** One training step as a run takes it ({@link ScheduledStep}), and its input pipeline alone. */
   private static final class Step {
+    /** A run fetches the loss's finiteness every step and calculated rates' norm where there are any. */
+    private static final Set<ScheduledStep.Fetch> FETCH = EnumSet.of(ScheduledStep.Fetch.LOSS,
+        ScheduledStep.Fetch.LOSS_FINITE, ScheduledStep.Fetch.RATE_NORM);
+
     private final TrainingGraph model;
     private final Op initializer;
-    private final TrainStep trainStep;
-    private final List<Op> batchNormUpdates;
-    private final Operand<TFloat32> loss;
-    private final Placeholder<TFloat32> rate;
-    private final Placeholder<TFloat32> momentum;
-    private final Schedule schedule;
+    private final ScheduledStep scheduled;
     private final int stepsPerEpoch;
 
-    private Step(TrainingGraph model, Op initializer, TrainStep trainStep, List<Op> batchNormUpdates,
-        Operand<TFloat32> loss, Placeholder<TFloat32> rate, Placeholder<TFloat32> momentum, Schedule schedule,
-        int stepsPerEpoch) {
+    private Step(TrainingGraph model, Op initializer, ScheduledStep scheduled, int stepsPerEpoch) {
       this.model = model;
       this.initializer = initializer;
-      this.trainStep = trainStep;
-      this.batchNormUpdates = batchNormUpdates;
-      this.loss = loss;
-      this.rate = rate;
-      this.momentum = momentum;
-      this.schedule = schedule;
+      this.scheduled = scheduled;
       this.stepsPerEpoch = stepsPerEpoch;
     }
 
     static Step pipeline(Ops tf, TrainingGraphSpec spec, OptimizerSpec optimizer, Schedule schedule,
         LossScale lossScale) {
       TrainingGraph model = TrainingGraph.build(tf, spec);
-      Placeholder<TFloat32> rate = ratePlaceholder(tf);
-      Placeholder<TFloat32> momentum = momentumPlaceholder(tf, schedule);
-      TrainStep trainStep = optimizer.build(tf, model.trainableVariables(), model.loss(),
-          model.nextLoss().orElse(null), rate, momentum, lossScale);
-      return new Step(model, model.initializer(), trainStep, model.batchNormUpdates(), model.loss(), rate, momentum,
-          schedule, model.stepsPerEpoch());
+      ScheduledStep scheduled = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
+          model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
+      return new Step(model, model.initializer(), scheduled, model.stepsPerEpoch());
     }
 
     /** The network on fixed batches held in variables: what the step costs without any input pipeline. */
@@ -269,13 +255,10 @@ public final class Bench {
         nextLoss = meanLoss(tf.withSubScope("next_loss"),
             network.forward(data.math.neg(x), ResNet.Mode.TRAIN, "train_next").logits(), y, spec.classes());
       }
-      Placeholder<TFloat32> rate = ratePlaceholder(tf);
-      Placeholder<TFloat32> momentum = momentumPlaceholder(tf, schedule);
-      TrainStep trainStep =
-          optimizer.build(tf, network.trainableVariables(), loss, nextLoss, rate, momentum, lossScale);
+      ScheduledStep scheduled = ScheduledStep.build(tf, optimizer, schedule, network.trainableVariables(), loss,
+          nextLoss, TFloat32.class, lossScale, tower.batchNormUpdates());
       Op initializer = tf.withControlDependencies(init).noOp();
-      return new Step(null, initializer, trainStep, tower.batchNormUpdates(), loss, rate, momentum, schedule,
-          Integer.MAX_VALUE);
+      return new Step(null, initializer, scheduled, Integer.MAX_VALUE);
     }
 
     private static Operand<TFloat32> meanLoss(Ops s, Operand<TFloat32> logits, Operand<TInt32> labels, int classes) {
@@ -283,79 +266,33 @@ public final class Bench {
       return s.math.mean(s.nn.softmaxCrossEntropyWithLogits(logits, targets).loss(), s.constant(0));
     }
 
-    private static Placeholder<TFloat32> ratePlaceholder(Ops tf) {
-      return tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    }
-
-    private static Placeholder<TFloat32> momentumPlaceholder(Ops tf, Schedule schedule) {
-      return schedule.hasMomentum()
-          ? tf.withName("momentum").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()))
-          : null;
-    }
-
-    /**
-     * Global step {@code i} as the training loop takes it: feeds epoch and step (pipeline), rate and momentum; runs
-     * the update with the batch-norm updates; fetches the loss (and the rate norm where the optimizer has one).
-     */
+    /** Global step {@code i} exactly as the training loop takes it. */
     void run(Session session, long i) {
       long epoch = i / stepsPerEpoch;
-      long inEpoch = i % stepsPerEpoch;
-      try (TFloat32 rateTensor = TFloat32.scalarOf((float) schedule.rate(i));
-          TFloat32 momentumTensor = momentum == null ? null
-              : TFloat32.scalarOf((float) schedule.momentum(i).orElseThrow());
-          TrainingGraph.StepFeed feed = model == null ? null : model.feed(epoch, inEpoch)) {
-        Session.Runner runner = session.runner();
-        if (feed != null) {
-          feed.apply(runner);
-        }
-        runner.feed(rate, rateTensor);
-        if (momentum != null) {
-          runner.feed(momentum, momentumTensor);
-        }
-        TrainStep.Phase phase = trainStep.phaseForEpoch(epoch);
-        runner.addTarget(phase.trainOp());
-        batchNormUpdates.forEach(runner::addTarget);
-        runner.fetch(loss);
-        // A run records calculated rates (AdaSecant variants) every step, so their norm is part of the step.
-        phase.rateNorm().ifPresent(runner::fetch);
-        try (Result result = runner.run()) {
-          if (!Float.isFinite(((TFloat32) result.get(0)).getFloat())) {
-            throw new IllegalStateException("the loss is not finite at step " + i);
-          }
+      try (TrainingGraph.StepFeed feed = model == null ? null : model.feed(epoch, i % stepsPerEpoch)) {
+        Session.Runner runner = feed == null ? session.runner() : feed.apply(session.runner());
+        if (!scheduled.run(runner, i, epoch, FETCH).lossFinite()) {
+          throw new IllegalStateException("the loss is not finite at step " + i);
         }
       }
     }
 
     /** Traces step {@code i} and sums the time of its ops by op type, largest first. */
     List<OpTime> profile(Session session, long i) {
-      RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
       Map<String, double[]> byOp = new HashMap<>();
-      try (TFloat32 rateTensor = TFloat32.scalarOf((float) schedule.rate(i));
-          TFloat32 momentumTensor = momentum == null ? null
-              : TFloat32.scalarOf((float) schedule.momentum(i).orElseThrow());
-          TrainingGraph.StepFeed feed = model == null ? null : model.feed(i / stepsPerEpoch, i % stepsPerEpoch)) {
-        Session.Runner runner = session.runner().setOptions(trace);
-        if (feed != null) {
-          feed.apply(runner);
-        }
-        runner.feed(rate, rateTensor);
-        if (momentum != null) {
-          runner.feed(momentum, momentumTensor);
-        }
-        runner.addTarget(trainStep.phaseForEpoch(i / stepsPerEpoch).trainOp());
-        batchNormUpdates.forEach(runner::addTarget);
-        try (Result result = runner.fetch(loss).runAndFetchMetadata()) {
-          RunMetadata metadata = result.getMetadata().orElseThrow();
-          for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
-            for (NodeExecStats node : device.getNodeStatsList()) {
-              String label = node.getTimelineLabel();
-              int eq = label.indexOf(" = ");
-              int paren = label.indexOf('(', eq + 3);
-              String op = eq < 0 || paren < 0 ? node.getNodeName() : label.substring(eq + 3, paren);
-              double[] sum = byOp.computeIfAbsent(op, k -> new double[2]);
-              sum[0]++;
-              sum[1] += node.getAllEndRelMicros() / 1000.0;
-            }
+      long epoch = i / stepsPerEpoch;
+      try (TrainingGraph.StepFeed feed = model == null ? null : model.feed(epoch, i % stepsPerEpoch)) {
+        RunMetadata metadata =
+            scheduled.trace(feed == null ? session.runner() : feed.apply(session.runner()), i, epoch);
+        for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+          for (NodeExecStats node : device.getNodeStatsList()) {
+            String label = node.getTimelineLabel();
+            int eq = label.indexOf(" = ");
+            int paren = label.indexOf('(', eq + 3);
+            String op = eq < 0 || paren < 0 ? node.getNodeName() : label.substring(eq + 3, paren);
+            double[] sum = byOp.computeIfAbsent(op, k -> new double[2]);
+            sum[0]++;
+            sum[1] += node.getAllEndRelMicros() / 1000.0;
           }
         }
       }
@@ -365,7 +302,7 @@ public final class Bench {
       return times;
     }
 
-    /** Only the ops that produce step {@code i}'s batch (and next batch), nothing copied back. */
+  /** Only the ops that produce step {@code i}'s batch (and next batch), nothing copied back. */
     void runPipeline(Session session, long i) {
       try (TrainingGraph.StepFeed feed = model.feed(i / stepsPerEpoch, i % stepsPerEpoch)) {
         Session.Runner runner = feed.apply(session.runner()).addTarget(model.pipeline().batch().images())
@@ -397,14 +334,6 @@ public final class Bench {
    */
   public static String deviceName(String setting) {
     return Devices.choose(setting, setting.equals("cpu") ? List.of() : Devices.list());
-  }
-
-  private static DeviceSpec.DeviceType deviceType(String name) {
-    return name.contains("GPU") ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU;
-  }
-
-  private static int deviceIndex(String name) {
-    return Integer.parseInt(name.substring(name.lastIndexOf(':') + 1));
   }
 
   static double median(double[] values) {

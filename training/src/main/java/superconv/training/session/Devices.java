@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Graph;
@@ -124,6 +125,15 @@ public final class Devices {
               : "GPUs " + gpus) + "; devices: " + String.join(", ", devices));
     }
     return "/device:GPU:" + index;
+  }
+
+  /** The {@link DeviceSpec} of a device {@link #choose} names ({@code /device:CPU:0}, {@code /device:GPU:N}). */
+  public static DeviceSpec spec(String device) {
+    String[] parts = device.substring("/device:".length()).split(":");
+    return DeviceSpec.newBuilder()
+        .deviceType(parts[0].equals("GPU") ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU)
+        .deviceIndex(Integer.parseInt(parts[1]))
+        .build();
   }
 
   /**

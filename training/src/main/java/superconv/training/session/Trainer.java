@@ -4,30 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 import superconv.datasets.ImageSet;
 import superconv.graph.ChannelStats;
 import superconv.graph.Checkpoint;
@@ -39,7 +29,6 @@ import superconv.graph.InputMode;
 import superconv.graph.ModelSpec;
 import superconv.graph.Network;
 import superconv.graph.Precision;
-import superconv.graph.SavedModelExport;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.LossScale;
@@ -47,28 +36,41 @@ import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
+import superconv.optimizers.ScheduledStep;
 import superconv.optimizers.Schedule;
-import superconv.optimizers.TrainStep;
+import superconv.training.listeners.BestWeights;
+import superconv.training.listeners.Checkpoints;
+import superconv.training.listeners.ConsoleLog;
+import superconv.training.listeners.EventLog;
+import superconv.training.listeners.MetricsFile;
+import superconv.training.listeners.ProgressBar;
+import superconv.training.listeners.RateHistoryFile;
+import superconv.training.listeners.RunRecordFile;
+import superconv.training.listeners.SavedModelOnFinish;
+import superconv.training.listeners.TensorBoardScalars;
+import superconv.training.loop.StepEnd;
+import superconv.training.loop.TrainingListener;
+import superconv.training.loop.TrainingLoop;
 import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
-import superconv.training.run.AtomicFiles;
 import superconv.training.run.EpochMetrics;
-import superconv.training.run.RateHistory;
+import superconv.training.run.ResumePoint;
 import superconv.training.run.RunFolder;
+import superconv.training.run.RunProgress;
 import superconv.training.run.RunRecord;
 import superconv.training.run.RunStatus;
 
 /**
- * Trains one run: builds the graph and the optimizer's train step, uploads the data once, then per step feeds
- * only scalars (epoch, step, rate, momentum), fetches the loss every {@code loss_every} steps, evaluates every
- * epoch, appends metrics, writes the rate history and an atomic checkpoint, and at the end the SavedModel. A run
- * with a checkpoint resumes from it and ends exactly where an uninterrupted run ends.
+ * Sets one run up and hands it to the {@link TrainingLoop}: checks where an interrupted run stands, records the
+ * start, builds the graph (model, input pipeline, the optimizer's {@link ScheduledStep}, savers), starts the
+ * session, uploads the data once, restores a checkpoint, and gives the loop the listeners that write the run's
+ * folder. A run with a checkpoint resumes from it and ends exactly where an uninterrupted run ends.
  */
 public final class Trainer {
 
   private static final Logger LOG = LogManager.getLogger(Trainer.class);
   /** The folder (in the run folder) with the model's variables at the epoch of best validation accuracy. */
-  public static final String BEST = "best";
+  public static final String BEST = BestWeights.FOLDER;
 
   /** Called after every training step with the global step just taken; tests inject failures here. */
   @FunctionalInterface
@@ -149,31 +151,26 @@ public final class Trainer {
     OptimizerSpec optimizer = Optimizers.fromTable(optimizerTable(spec));
     Schedule schedule = Optimizers.schedule(optimizer, scheduleTable(spec), length);
     String device = Devices.choose(spec.device(), Devices.list());
+    Map<String, String> checksums = checksums();
+    // Checked before anything is written: a folder that cannot be resumed exactly is left as it is.
+    Optional<ResumePoint> resume = ResumePoint.of(folder, perEpoch, checksums);
 
-    Optional<Path> checkpoint = folder.latestCheckpoint();
-    RunRecord record = startRecord(device, checkpoint.isPresent());
-    folder.writeRecord(record);
+    RunRecordFile record = new RunRecordFile(folder, startRecord(device, checksums, resume.isPresent()));
+    folder.writeRecord(record.record());
     LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
-        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", checkpoint.isPresent() ? ", resuming" : "");
+        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", resume.isPresent() ? ", resuming" : "");
     if (optimizer.usesNativeKernels()) {
       LOG.info("optimizer update: {}", NativeKernels.statusOn(device));
     }
 
     try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph).withDevice(deviceSpec(device));
+      Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
       TrainingGraph model = TrainingGraph.build(tf, graphSpec(optimizer.needsNextBatch()));
-      Placeholder<TFloat32> rate = tf.withName("learning_rate").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.scalar()));
-      Placeholder<TFloat32> momentum = schedule.hasMomentum()
-          ? tf.withName("momentum").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()))
-          : null;
       // float16 activations need dynamic loss scaling; bfloat16 has float32's exponent range.
       LossScale lossScale = Precision.parse(spec.precision()) == Precision.FLOAT16 ? LossScale.dynamic() : null;
-      TrainStep step = optimizer.build(tf, model.trainableVariables(), model.loss(), model.nextLoss().orElse(null),
-          rate, momentum, lossScale);
-      // Fetched every step (one bool), so divergence is recorded at the exact step whatever loss_every is.
-      Operand<TBool> lossFinite = tf.withName("loss_is_finite").math.isFinite(model.loss());
+      ScheduledStep step = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
+          model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
       List<Variable<?>> state = new ArrayList<>(model.modelVariables());
       state.addAll(step.stateVariables());
       Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
@@ -187,37 +184,83 @@ public final class Trainer {
         if (inputMode() == InputMode.RESIDENT) {
           model.uploadData(session, data.train(), data.test());
         }
-        Loop loop =
-            new Loop(session, model, step, schedule, rate, momentum, lossFinite, perEpoch, full, weights, events);
-        if (checkpoint.isPresent()) {
-          loop.resume(checkpoint.get());
+        if (resume.isPresent()) {
+          Checkpoints.restore(folder, session, full);
         }
-        record = loop.run(record);
-        if (record.status() == RunStatus.FINISHED) {
-          SavedModelExport.export(session, model, classNames(data.train()), folder.savedModel());
-          record = record.withStatus(RunStatus.FINISHED, Instant.now().toString(), null);
-          folder.writeRecord(record);
-        }
+        TrainingLoop loop = new TrainingLoop(session, model, step,
+            new TrainingLoop.Length(spec.epochs(), perEpoch, spec.batchSize(), spec.lossEvery()), data.train(),
+            data.test(), listeners(perEpoch, session, model, events, full, weights, record));
+        loop.run(resume.map(ResumePoint::progress).orElse(RunProgress.NONE));
       }
     } catch (RuntimeException | IOException e) {
-      folder.writeRecord(folder.readRecord().orElse(record)
+      folder.writeRecord(folder.readRecord().orElse(record.record())
           .withStatus(RunStatus.INTERRUPTED, Instant.now().toString(), e.toString()));
       throw e;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     List<EpochMetrics> rows = folder.readMetrics();
     double last = rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1).valAccuracy();
-    return new Outcome(record.status(), record.epochsCompleted(),
-        record.bestEpoch() == null ? 0 : record.bestEpoch(),
-        record.bestValAccuracy() == null ? Double.NaN : record.bestValAccuracy(), last, record.divergedAtStep(),
-        seconds);
+    RunRecord end = record.record();
+    return new Outcome(end.status(), end.epochsCompleted(), end.bestEpoch() == null ? 0 : end.bestEpoch(),
+        end.bestValAccuracy() == null ? Double.NaN : end.bestValAccuracy(), last, end.divergedAtStep(), seconds);
   }
 
-  private RunRecord startRecord(String device, boolean resuming) throws IOException {
-    Optional<RunRecord> previous = resuming ? folder.readRecord() : Optional.empty();
+  /**
+   * A run's listeners, in the order each event reaches them. At an epoch's end that order is what keeps a resume
+   * exact: the metrics row and the rate history may run ahead of the checkpoint (a resume truncates them to it),
+   * never behind; the best weights are saved before the checkpoint that names their epoch best; run.json follows
+   * the checkpoint, so it never claims an epoch the checkpoint lacks. At the run's end the SavedModel is written
+   * before run.json says finished.
+   */
+  private List<TrainingListener> listeners(int perEpoch, Session session, TrainingGraph model, EventWriter events,
+      Checkpoint full, Checkpoint weights, RunRecordFile record) {
+    List<TrainingListener> listeners = new ArrayList<>();
+    if (options.progress()) {
+      listeners.add(new ProgressBar(spec.epochs(), perEpoch, spec.batchSize()));
+    }
+    listeners.add(new MetricsFile(folder));
+    listeners.add(new TensorBoardScalars(events));
+    listeners.add(new BestWeights(folder, session, weights));
+    listeners.add(new RateHistoryFile(folder));
+    listeners.add(new Checkpoints(folder, session, full));
+    listeners.add(new SavedModelOnFinish(folder, session, model, classNames(data.train())));
+    listeners.add(record);
+    listeners.add(new EventLog(folder.dir()));
+    listeners.add(new ConsoleLog(spec.id(), spec.epochs(), perEpoch * spec.batchSize()));
+    if (options.hook() != null) {
+      listeners.add(afterEachStep(options.hook()));
+    }
+    return listeners;
+  }
+
+  /** The test hook as a listener: after every step whose loss is finite. */
+  private static TrainingListener afterEachStep(StepHook hook) {
+    return new TrainingListener() {
+      @Override
+      public void onStep(StepEnd step) throws IOException {
+        if (!step.values().lossFinite()) {
+          return;
+        }
+        try {
+          hook.afterStep(step.globalStep());
+        } catch (RuntimeException | IOException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+  }
+
+  private Map<String, String> checksums() {
     Map<String, String> checksums = new LinkedHashMap<>();
     checksums.put("train", "sha256:" + data.train().sha256());
     checksums.put("test", "sha256:" + data.test().sha256());
+    return checksums;
+  }
+
+  private RunRecord startRecord(String device, Map<String, String> checksums, boolean resuming) throws IOException {
+    Optional<RunRecord> previous = resuming ? folder.readRecord() : Optional.empty();
     JsonNode specTree = RunFolder.json().valueToTree(spec);
     return new RunRecord(RunStatus.RUNNING, specTree, Provenance.version(), Provenance.gitCommit(),
         TensorFlow.version(), device, checksums, dataDescription(),
@@ -272,218 +315,5 @@ public final class Trainer {
 
   private InputMode inputMode() {
     return spec.input().equals("host") ? InputMode.HOST_FED : InputMode.RESIDENT;
-  }
-
-  static DeviceSpec deviceSpec(String device) {
-    String[] parts = device.substring("/device:".length()).split(":");
-    return DeviceSpec.newBuilder()
-        .deviceType(parts[0].equals("GPU") ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU)
-        .deviceIndex(Integer.parseInt(parts[1]))
-        .build();
-  }
-
-  /** The epoch loop of one session. */
-  private final class Loop {
-    private final Session session;
-    private final TrainingGraph model;
-    private final TrainStep step;
-    private final Schedule schedule;
-    private final Placeholder<TFloat32> rate;
-    private final Placeholder<TFloat32> momentum;
-    private final int perEpoch;
-    private final Checkpoint full;
-    private final Checkpoint weights;
-    private final RateHistory rates;
-    private final EventWriter events;
-    /** True while the step's loss is finite. */
-    private final Operand<TBool> lossFinite;
-    private int firstEpoch;
-    /** The epoch's training permutation in host-fed mode; null when the data is resident. */
-    private int[] permutation;
-    private int bestEpoch;
-    private double bestAccuracy = Double.NEGATIVE_INFINITY;
-
-    Loop(Session session, TrainingGraph model, TrainStep step, Schedule schedule, Placeholder<TFloat32> rate,
-        Placeholder<TFloat32> momentum, Operand<TBool> lossFinite, int perEpoch, Checkpoint full,
-        Checkpoint weights, EventWriter events) {
-      this.session = session;
-      this.model = model;
-      this.step = step;
-      this.schedule = schedule;
-      this.rate = rate;
-      this.momentum = momentum;
-      this.lossFinite = lossFinite;
-      this.perEpoch = perEpoch;
-      this.full = full;
-      this.weights = weights;
-      this.rates = new RateHistory();
-      this.events = events;
-    }
-
-    /** Restores weights, optimizer state and counters; forgets what was recorded after the checkpoint. */
-    void resume(Path checkpoint) throws IOException {
-      JsonNode state = RunFolder.json().readTree(checkpoint.resolve(RunFolder.CHECKPOINT_STATE).toFile());
-      full.restore(session, checkpoint);
-      firstEpoch = state.path("epochs_completed").asInt();
-      bestEpoch = state.path("best_epoch").asInt();
-      bestAccuracy = state.path("best_val_accuracy").asDouble(Double.NEGATIVE_INFINITY);
-      folder.keepMetricsThrough(firstEpoch);
-      RateHistory saved = RateHistory.read(folder.rates());
-      saved.truncate(firstEpoch * perEpoch);
-      for (int i = 0; i < saved.size(); i++) {
-        rates.add(saved.lr(i), saved.rateNorm(i));
-      }
-      if (rates.size() != (long) firstEpoch * perEpoch) {
-        throw new IOException("the rate history of " + folder.dir() + " has " + rates.size() + " iterations, the "
-            + "checkpoint is at " + (long) firstEpoch * perEpoch);
-      }
-      LOG.info("resumed {} after epoch {} (step {})", spec.id(), firstEpoch, (long) firstEpoch * perEpoch);
-    }
-
-    RunRecord run(RunRecord record) throws IOException {
-      for (int epoch = firstEpoch; epoch < spec.epochs(); epoch++) {
-        long epochStart = System.nanoTime();
-        Phase phase = spec.phaseAt(epoch);
-        TrainStep.Phase built = step.phaseForEpoch(epoch);
-        boolean fed = phase.schedule() != null;
-        double lossSum = 0;
-        int lossCount = 0;
-        double normSum = 0;
-        int normCount = 0;
-        double lastRate = Double.NaN;
-        String task = String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, spec.epochs());
-        // Host-fed input gathers each batch in Java by the graph's own permutation of the epoch.
-        permutation = inputMode() == InputMode.HOST_FED ? model.permutation(session, epoch) : null;
-        try (Progress progress = Progress.start(options.progress(), task, perEpoch, spec.batchSize())) {
-          for (int s = 0; s < perEpoch; s++) {
-            long global = (long) epoch * perEpoch + s;
-            double lr = schedule.rate(global);
-            // Calculated rates are recorded every iteration (thesis Figs. 4.18b, 4.22), so their phases fetch
-            // every step; otherwise the loss comes back every loss_every steps and at the end of the epoch.
-            boolean fetch = built.rateNorm().isPresent() || (s + 1) % spec.lossEvery() == 0 || s == perEpoch - 1;
-            StepResult result = step(epoch, s, global, lr, built, fetch);
-            lastRate = fed ? lr : Double.NaN;
-            double norm = result.rateNorm();
-            rates.add(lastRate, norm);
-            if (!result.lossFinite()) {
-              return diverged(record, global, fetch ? Double.toString(result.loss()) : "non-finite", epoch);
-            }
-            if (fetch) {
-              double loss = result.loss();
-              lossSum += loss;
-              lossCount++;
-              if (!Double.isNaN(norm)) {
-                normSum += norm;
-                normCount++;
-              }
-              progress.update(s + 1, lossSum / lossCount, lastRate);
-            }
-            if (options.hook() != null) {
-              try {
-                options.hook().afterStep(global);
-              } catch (RuntimeException | IOException e) {
-                throw e;
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            }
-          }
-        }
-        TrainingGraph.Evaluation evaluation =
-            permutation == null ? model.evaluate(session) : model.evaluate(session, data.test());
-        double seconds = (System.nanoTime() - epochStart) / 1e9;
-        EpochMetrics row = new EpochMetrics(epoch + 1, lossSum / lossCount, evaluation.loss(), evaluation.accuracy(),
-            lastRate, seconds, (long) (epoch + 1) * perEpoch, normCount == 0 ? Double.NaN : normSum / normCount);
-        record = endEpoch(record, row);
-      }
-      if (spec.epochs() > 0) {
-        LOG.info("run {} finished: best val accuracy {} at epoch {}", spec.id(),
-            String.format(Locale.ROOT, "%.2f%%", bestAccuracy * 100), bestEpoch);
-      }
-      // FINISHED is written by the caller once the SavedModel is in place.
-      return record.withStatus(RunStatus.FINISHED, null, null);
-    }
-
-    /** What one step fetched: the loss and calculated-rate norm are NaN where not fetched. */
-    private record StepResult(boolean lossFinite, double loss, double rateNorm) {}
-
-    /** One training step; fetches the loss's finiteness always, the loss (and rate norm) when {@code fetch}. */
-    private StepResult step(int epoch, int s, long global, double lr, TrainStep.Phase built, boolean fetch) {
-      try (TrainingGraph.StepFeed scalars = permutation == null ? model.feed(epoch, s) : null;
-          TrainingGraph.HostFeed batch = permutation == null ? null : model.hostFeed(data.train(), permutation, epoch, s);
-          TFloat32 rateTensor = TFloat32.scalarOf((float) lr);
-          TFloat32 momentumTensor = momentum == null ? null
-              : TFloat32.scalarOf((float) schedule.momentum(global).orElseThrow())) {
-        Session.Runner runner =
-            (batch == null ? scalars.apply(session.runner()) : batch.apply(session.runner())).feed(rate, rateTensor);
-        if (momentum != null) {
-          runner.feed(momentum, momentumTensor);
-        }
-        runner.addTarget(built.trainOp());
-        for (Op update : model.batchNormUpdates()) {
-          runner.addTarget(update);
-        }
-        runner.fetch(lossFinite);
-        Optional<Operand<TFloat64>> norm = fetch ? built.rateNorm() : Optional.empty();
-        if (fetch) {
-          runner.fetch(model.loss());
-          norm.ifPresent(runner::fetch);
-        }
-        try (Result result = runner.run()) {
-          boolean finite = ((TBool) result.get(0)).getBoolean();
-          double loss = fetch ? ((TFloat32) result.get(1)).getFloat() : Double.NaN;
-          return new StepResult(finite, loss, norm.isPresent() ? ((TFloat64) result.get(2)).getDouble() : Double.NaN);
-        }
-      }
-    }
-
-    private RunRecord endEpoch(RunRecord record, EpochMetrics row) throws IOException {
-      // Order matters for resume: metrics and rates may run ahead of the checkpoint (a resume truncates them to
-      // it), never behind.
-      folder.appendMetrics(row);
-      // TensorBoard's step axis is the epoch, so runs with different batch sizes line up as in the thesis.
-      events.scalar("train/loss", row.epoch(), row.trainLoss());
-      events.scalar("val/loss", row.epoch(), row.valLoss());
-      events.scalar("val/accuracy", row.epoch(), row.valAccuracy());
-      if (!Double.isNaN(row.lrLast())) {
-        events.scalar("lr", row.epoch(), row.lrLast());
-      }
-      if (!Double.isNaN(row.rateNorm())) {
-        events.scalar("rate_norm", row.epoch(), row.rateNorm());
-      }
-      if (row.valAccuracy() > bestAccuracy) {
-        bestAccuracy = row.valAccuracy();
-        bestEpoch = row.epoch();
-        weights.save(session, folder.dir().resolve(BEST), row.step());
-      }
-      rates.write(folder.rates());
-      Path next = folder.startCheckpoint();
-      full.save(session, next, row.step());
-      ObjectNode state = RunFolder.json().createObjectNode();
-      state.put("epochs_completed", row.epoch());
-      state.put("steps", row.step());
-      state.put("best_epoch", bestEpoch);
-      state.put("best_val_accuracy", bestAccuracy);
-      AtomicFiles.writeString(next.resolve(RunFolder.CHECKPOINT_STATE), state.toPrettyString());
-      folder.commitCheckpoint();
-      record = record.withProgress(row.epoch(), row.step(), bestEpoch, bestAccuracy);
-      folder.writeRecord(record);
-      LOG.info(String.format(Locale.ROOT,
-          "%s epoch %d/%d: train loss %.4f, val loss %.4f, val acc %.2f%% (best %.2f%% @%d), lr %s, %.1fs, %.0f img/s",
-          spec.id(), row.epoch(), spec.epochs(), row.trainLoss(), row.valLoss(), row.valAccuracy() * 100,
-          bestAccuracy * 100, bestEpoch, Double.isNaN(row.lrLast()) ? "calculated" : String.format(Locale.ROOT,
-              "%.4g", row.lrLast()), row.seconds(), perEpoch * (double) spec.batchSize() / row.seconds()));
-      return record;
-    }
-
-    private RunRecord diverged(RunRecord record, long global, String loss, int epoch) throws IOException {
-      LOG.warn("run {} diverged: loss {} at step {} (epoch {}); recorded, moving on", spec.id(), loss, global,
-          epoch + 1);
-      rates.write(folder.rates());
-      RunRecord done = record.withDivergence(global).withStatus(RunStatus.DIVERGED, Instant.now().toString(),
-          "loss became " + loss + " at step " + global);
-      folder.writeRecord(done);
-      return done;
-    }
   }
 }

@@ -1,0 +1,37 @@
+package superconv.training.loop;
+
+import java.io.IOException;
+import superconv.training.run.RunProgress;
+
+/**
+ * Hears what a {@link TrainingLoop} does, one class per concern (the metrics file, TensorBoard, checkpoints, the run
+ * record, the console, ...), in the style of Keras callbacks and DJL's {@code TrainingListener}. The loop calls every
+ * listener in the order it was given them; where that order matters for an exact resume, the list that assembles
+ * them says why.
+ *
+ * <p>A listener that throws stops the run: the exception reaches whoever started the loop, after every listener has
+ * heard {@link #onFailure}.
+ */
+public interface TrainingListener {
+
+  /** Before the first step: fresh ({@code start.resumed()} false) or resuming after a checkpoint. */
+  default void onStart(RunStart start) throws IOException {}
+
+  /** Before the first step of {@code epoch} (0-based). */
+  default void onEpochStart(int epoch) throws IOException {}
+
+  /** After every step, the diverging one included. */
+  default void onStep(StepEnd step) throws IOException {}
+
+  /** After an epoch's evaluation. */
+  default void onEpochEnd(EpochEnd end) throws IOException {}
+
+  /** The loss became NaN or infinite; the run stops after this. */
+  default void onDivergence(Divergence divergence) throws IOException {}
+
+  /** Every epoch trained. */
+  default void onFinish(RunProgress progress) throws IOException {}
+
+  /** The run stopped by an exception (a listener's, TensorFlow's, an interruption); it is rethrown after. */
+  default void onFailure(Exception cause) {}
+}
