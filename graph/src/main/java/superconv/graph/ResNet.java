@@ -13,6 +13,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
@@ -286,22 +287,32 @@ public final class ResNet<T extends TFloating> {
     DataFormat format = spec.dataFormat();
     List<Long> strides = asList(format.spatial(conv.stride(), 1));
     Operand<C> kernel = cast(s, conv.kernel(), x.type());
-    if (conv.size() == 1) {
-      return s.nn.conv2d(x, kernel, strides, "VALID", Conv2d.dataFormat(format.attribute()));
+    // oneDNN's bfloat16 NHWC Conv2D forward (TF 2.18, avx512_core_bf16 without AMX) returns garbage, up to NaN, for an
+    // odd number of input channels above 1 (the RGB stem): about half the outputs off by 40-250% of the output
+    // scale, while even counts, NCHW, both conv gradients and TF_ENABLE_ONEDNN_OPTS=0 stay within bfloat16 rounding.
+    // A zero input channel with a zero kernel slice adds exact zeros to every sum, so the even count changes nothing.
+    int extraChannel = x.type() == TBfloat16.class && format == DataFormat.NHWC && conv.in() % 2 == 1 ? 1 : 0;
+    if (extraChannel == 1) {
+      int[][] inChannel = {{0, 0}, {0, 0}, {0, 1}, {0, 0}};
+      kernel = s.withName("pad_kernel").pad(kernel, s.constant(inChannel), zero(s, x.type()));
     }
-    if (conv.stride() == 1) {
-      // Odd kernel, stride 1: SAME pads (size - 1) / 2 on every side, exactly like PyTorch's padding=1.
-      return s.nn.conv2d(x, kernel, strides, "SAME", Conv2d.dataFormat(format.attribute()));
+    // Strided convs: PyTorch pads (size - 1) / 2 on every side, TensorFlow's SAME would pad only bottom/right. EXPLICIT
+    // padding would match, but TensorFlow's C++ Conv2D gradient drops explicit_paddings, so pad, then VALID. Odd
+    // kernel, stride 1: SAME pads (size - 1) / 2 on every side, exactly like PyTorch's padding=1.
+    int pad = conv.size() > 1 && conv.stride() > 1 ? (conv.size() - 1) / 2 : 0;
+    String padding = conv.size() > 1 && conv.stride() == 1 ? "SAME" : "VALID";
+    if (pad > 0 || extraChannel > 0) {
+      int[][] paddings =
+          format == DataFormat.NHWC
+              ? new int[][] {{0, 0}, {pad, pad}, {pad, pad}, {0, extraChannel}}
+              : new int[][] {{0, 0}, {0, 0}, {pad, pad}, {pad, pad}};
+      x = s.withName("pad").pad(x, s.constant(paddings), zero(s, x.type()));
     }
-    // Strided: PyTorch pads (size - 1) / 2 on every side, TensorFlow's SAME would pad only bottom/right. EXPLICIT
-    // padding would match, but TensorFlow's C++ Conv2D gradient drops explicit_paddings, so pad, then VALID.
-    int pad = (conv.size() - 1) / 2;
-    int[][] paddings =
-        format == DataFormat.NHWC
-            ? new int[][] {{0, 0}, {pad, pad}, {pad, pad}, {0, 0}}
-            : new int[][] {{0, 0}, {0, 0}, {pad, pad}, {pad, pad}};
-    Operand<C> padded = s.withName("pad").pad(x, s.constant(paddings), s.dtypes.cast(s.constant(0.0), x.type()));
-    return s.nn.conv2d(padded, kernel, strides, "VALID", Conv2d.dataFormat(format.attribute()));
+    return s.nn.conv2d(x, kernel, strides, padding, Conv2d.dataFormat(format.attribute()));
+  }
+
+  private static <C extends TFloating> Operand<C> zero(Ops s, Class<C> type) {
+    return s.dtypes.cast(s.constant(0.0), type);
   }
 
   @SuppressWarnings("unchecked")

@@ -87,6 +87,8 @@
  *       reads event files back in the tests.
  *   <li>{@code FusedBatchNormV3} in training mode returns the Bessel-corrected batch variance; it has no float64 kernel,
  *       so float64 networks (gradient checks) use the same formula from elementary ops.
+ *   <li>oneDNN's bfloat16 NHWC {@code Conv2D} forward returns garbage (up to NaN) for an odd number of input channels
+ *       above 1 on AVX512-BF16 CPUs without AMX; such convolutions get a zero input channel and a zero kernel slice.
  * </ul>
  */
 package superconv.graph;
