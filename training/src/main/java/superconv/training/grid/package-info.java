@@ -1,0 +1,7 @@
+/**
+ * A grid of runs in one process ({@link superconv.training.grid.GridRunner}): plan the runs against the runs
+ * directory, load each data set once, then per run take its lock, decide again, train, and summarize ({@link
+ * superconv.training.grid.GridSummary}). Processes that share a runs directory share the grid through the run
+ * locks; a run is deterministic given its spec, seed and data, so any process can resume any interrupted run.
+ */
+package superconv.training.grid;
