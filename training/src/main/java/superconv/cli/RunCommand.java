@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
       out().println(plans.size() + " runs; runs directory " + dir + "; nothing was written (--dry-run)");
       return 0;
     }
-    Map<String, DataSplits> data;
+    Map<Dataset, DataSplits> data;
     try {
       data = loadData(plans);
     } catch (RuntimeException e) {
@@ -166,14 +166,14 @@ final class RunCommand implements Callable<Integer> {
     return message.strip().replaceAll("\\s*\n\\s*", " ");
   }
 
-  private Map<String, DataSplits> loadData(List<RunPlan> plans) {
-    Map<String, DataSplits> data = new LinkedHashMap<>();
+  private Map<Dataset, DataSplits> loadData(List<RunPlan> plans) {
+    Map<Dataset, DataSplits> data = new LinkedHashMap<>();
     DataLocation location = dataOptions.location();
     FetchPolicy policy = dataOptions.policy();
     for (RunPlan plan : plans) {
-      String id = plan.spec().dataset();
-      if (plan.action() != RunPlan.Action.SKIP && !data.containsKey(id)) {
-        data.put(id, Datasets.load(Dataset.fromId(id), location, policy));
+      Dataset dataset = plan.spec().dataset();
+      if (plan.action() != RunPlan.Action.SKIP && !data.containsKey(dataset)) {
+        data.put(dataset, Datasets.load(dataset, location, policy));
       }
     }
     return data;

@@ -37,7 +37,6 @@ import superconv.graph.EventWriter;
 import superconv.graph.ImageShape;
 import superconv.graph.InputMode;
 import superconv.graph.ModelSpec;
-import superconv.graph.Network;
 import superconv.graph.Precision;
 import superconv.graph.SavedModelExport;
 import superconv.graph.TrainingGraph;
@@ -169,7 +168,7 @@ public final class Trainer {
           ? tf.withName("momentum").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()))
           : null;
       // float16 activations need dynamic loss scaling; bfloat16 has float32's exponent range.
-      LossScale lossScale = Precision.parse(spec.precision()) == Precision.FLOAT16 ? LossScale.dynamic() : null;
+      LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
       TrainStep step = optimizer.build(tf, model.trainableVariables(), model.loss(), model.nextLoss().orElse(null),
           rate, momentum, lossScale);
       // Fetched every step (one bool), so divergence is recorded at the exact step whatever loss_every is.
@@ -262,16 +261,16 @@ public final class Trainer {
 
   private TrainingGraphSpec graphSpec(boolean nextBatch) {
     ImageShape shape = ImageShape.of(data.train());
-    ModelSpec model = new ModelSpec(Network.parse(spec.network()), data.train().classes(), spec.width(), shape,
-        DataFormat.NHWC, spec.seed()).withPrecision(Precision.parse(spec.precision()));
-    DataProtocol protocol = DataProtocol.parse(spec.dataProtocol());
+    ModelSpec model = new ModelSpec(spec.network(), data.train().classes(), spec.width(), shape,
+        DataFormat.NHWC, spec.seed()).withPrecision(spec.precision());
+    DataProtocol protocol = spec.dataProtocol();
     ChannelStats stats = protocol == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
     return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, protocol, stats,
         spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), inputMode());
   }
 
   private InputMode inputMode() {
-    return spec.input().equals("host") ? InputMode.HOST_FED : InputMode.RESIDENT;
+    return spec.input();
   }
 
   static DeviceSpec deviceSpec(String device) {
