@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
  */
 public enum Dataset {
   CIFAR10(
-      "cifar10", 32, 32, 3, Format.CIFAR10, "cifar-10-batches-bin",
+      "cifar10", "CIFAR-10", 50_000, 10_000, 32, 32, 3, Format.CIFAR10, "cifar-10-batches-bin",
       List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"),
       List.of("test_batch.bin"),
       "batches.meta.txt",
@@ -26,7 +26,7 @@ public enum Dataset {
       List.of(new RemoteFile("cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530"))),
 
   CIFAR100(
-      "cifar100", 32, 32, 3, Format.CIFAR100, "cifar-100-binary",
+      "cifar100", "CIFAR-100", 50_000, 10_000, 32, 32, 3, Format.CIFAR100, "cifar-100-binary",
       List.of("train.bin"),
       List.of("test.bin"),
       "fine_label_names.txt",
@@ -46,7 +46,7 @@ public enum Dataset {
       List.of(new RemoteFile("cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8"))),
 
   FASHION_MNIST(
-      "fashion-mnist", 28, 28, 1, Format.IDX, "fashion-mnist",
+      "fashion-mnist", "Fashion-MNIST", 60_000, 10_000, 28, 28, 1, Format.IDX, "fashion-mnist",
       List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
       List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
       null,
@@ -61,7 +61,7 @@ public enum Dataset {
           new RemoteFile("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"))),
 
   MNIST(
-      "mnist", 28, 28, 1, Format.IDX, "mnist",
+      "mnist", "MNIST", 60_000, 10_000, 28, 28, 1, Format.IDX, "mnist",
       List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
       List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
       null,
@@ -85,6 +85,9 @@ public enum Dataset {
   }
 
   private final String id;
+  private final String title;
+  private final int trainImages;
+  private final int testImages;
   private final int height;
   private final int width;
   private final int channels;
@@ -98,10 +101,13 @@ public enum Dataset {
   private final List<RemoteFile> remoteFiles;
 
   Dataset(
-      String id, int height, int width, int channels, Format format, String folderName,
+      String id, String title, int trainImages, int testImages, int height, int width, int channels, Format format, String folderName,
       List<String> trainFiles, List<String> testFiles, String classNamesFile, List<String> classNames,
       String downloadBase, List<RemoteFile> remoteFiles) {
     this.id = id;
+    this.title = title;
+    this.trainImages = trainImages;
+    this.testImages = testImages;
     this.height = height;
     this.width = width;
     this.channels = channels;
@@ -133,6 +139,24 @@ public enum Dataset {
   /** The id used on the command line and in manifests. */
   public String id() {
     return id;
+  }
+
+  /** The name tables print: {@code CIFAR-10}, {@code Fashion-MNIST}. */
+  public String title() {
+    return title;
+  }
+
+  /**
+   * Images in the official training split: what a manifest is checked against (train_limit, batch size, a run's
+   * iterations) before any file is read.
+   */
+  public int trainImages() {
+    return trainImages;
+  }
+
+  /** Images in the official test split. */
+  public int testImages() {
+    return testImages;
   }
 
   public int height() {

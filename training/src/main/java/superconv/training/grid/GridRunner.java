@@ -78,7 +78,7 @@ public final class GridRunner {
           summary.skipped(spec, plan.previous());
           continue;
         }
-        train(plan, data.get(Dataset.fromId(spec.dataset())), summary);
+        train(plan, data.get(spec.dataset()), summary);
       } catch (ManifestException e) {
         LOG.error("run {} not started: {}", spec.id(), e.getMessage());
         summary.refused(spec, e.getMessage());
@@ -147,7 +147,7 @@ public final class GridRunner {
   private Map<Dataset, DataSplits> loadData(List<RunPlan> plans) throws GridException {
     Map<Dataset, DataSplits> data = new LinkedHashMap<>();
     for (RunPlan plan : plans) {
-      Dataset dataset = Dataset.fromId(plan.spec().dataset());
+      Dataset dataset = plan.spec().dataset();
       if (plan.action() != RunPlan.Action.SKIP && !data.containsKey(dataset)) {
         try {
           data.put(dataset, Datasets.load(dataset, options.data(), options.fetch()));

@@ -4,13 +4,20 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import superconv.datasets.Dataset;
+import superconv.graph.DataProtocol;
+import superconv.graph.InputMode;
+import superconv.graph.Network;
+import superconv.graph.Precision;
 
 /**
  * One fully resolved, validated run of a manifest: defaults, the experiment's own keys and one combination of
- * its grid. Serialized (snake_case keys) into {@code list --json} and the run's {@code run.json}.
+ * its grid. Serialized (snake_case keys, the enums as the manifest spells them) into {@code list --json} and the
+ * run's {@code run.json}; the order of the keys is the order of the components.
  */
 @JsonPropertyOrder({
   "experiment", "run", "description", "dataset", "network", "width", "batch_size", "epochs", "seed",
@@ -22,21 +29,21 @@ public record RunSpec(
     @JsonProperty("experiment") String experiment,
     @JsonProperty("run") String run,
     @JsonProperty("description") String description,
-    @JsonProperty("dataset") String dataset,
-    @JsonProperty("network") String network,
+    @JsonProperty("dataset") @JsonSerialize(using = EnumIdSerializer.class) Dataset dataset,
+    @JsonProperty("network") @JsonSerialize(using = EnumIdSerializer.class) Network network,
     @JsonProperty("width") int width,
     @JsonProperty("batch_size") int batchSize,
     @JsonProperty("epochs") int epochs,
     @JsonProperty("seed") long seed,
-    @JsonProperty("data_protocol") String dataProtocol,
+    @JsonProperty("data_protocol") @JsonSerialize(using = EnumIdSerializer.class) DataProtocol dataProtocol,
     @JsonProperty("device") String device,
-    @JsonProperty("precision") String precision,
+    @JsonProperty("precision") @JsonSerialize(using = EnumIdSerializer.class) Precision precision,
     @JsonProperty("xla") boolean xla,
     @JsonProperty("train_limit") int trainLimit,
     @JsonProperty("test_limit") int testLimit,
     @JsonProperty("loss_every") int lossEvery,
     @JsonProperty("label_smoothing") double labelSmoothing,
-    @JsonProperty("input") String input,
+    @JsonProperty("input") @JsonSerialize(using = EnumIdSerializer.class) InputMode input,
     @JsonProperty("phases") List<Phase> phases,
     @JsonProperty("grid") Map<String, Object> grid) {
 

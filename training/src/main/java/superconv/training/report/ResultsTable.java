@@ -7,7 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import superconv.training.manifest.DataSetInfo;
+import java.util.Optional;
+import superconv.datasets.Dataset;
 import superconv.training.run.RunStatus;
 
 /**
@@ -33,12 +34,17 @@ public record ResultsTable(List<Row> rows) {
     }
   }
 
+  /** A run folder may come from a build that knew other data sets: an id that is none of ours is shown as is. */
+  private static Optional<Dataset> dataset(String id) {
+    return java.util.Arrays.stream(Dataset.values()).filter(d -> d.id().equals(id)).findFirst();
+  }
+
   public static ResultsTable of(List<RunResult> results) {
     List<Row> rows = new ArrayList<>();
     // Grouped like the thesis's tables: by data set, then network; runs keep their order within a group.
     List<RunResult> ordered = new ArrayList<>(results);
     ordered.sort(java.util.Comparator
-        .comparingInt((RunResult r) -> DataSetInfo.byKey(r.spec().path("dataset").asText()).map(Enum::ordinal)
+        .comparingInt((RunResult r) -> dataset(r.spec().path("dataset").asText()).map(Enum::ordinal)
             .orElse(Integer.MAX_VALUE))
         .thenComparing(r -> r.spec().path("network").asText()));
     for (RunResult result : ordered) {
@@ -51,7 +57,7 @@ public record ResultsTable(List<Row> rows) {
         status = "diverged at step " + result.record().divergedAtStep();
       }
       rows.add(new Row(
-          DataSetInfo.byKey(dataset).map(DataSetInfo::title).orElse(dataset),
+          dataset(dataset).map(Dataset::title).orElse(dataset),
           networkTitle(network) + (width == 64 ? "" : " (width " + width + ")"),
           join(spec.path("phases"), ResultsTable::optimizerTitle),
           join(spec.path("phases"), ResultsTable::schemeTitle),

@@ -27,7 +27,6 @@ import superconv.graph.EventWriter;
 import superconv.graph.ImageShape;
 import superconv.graph.InputMode;
 import superconv.graph.ModelSpec;
-import superconv.graph.Network;
 import superconv.graph.Precision;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
@@ -168,7 +167,7 @@ public final class Trainer {
       Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
       TrainingGraph model = TrainingGraph.build(tf, graphSpec(optimizer.needsNextBatch()));
       // float16 activations need dynamic loss scaling; bfloat16 has float32's exponent range.
-      LossScale lossScale = Precision.parse(spec.precision()) == Precision.FLOAT16 ? LossScale.dynamic() : null;
+      LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
       ScheduledStep step = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
           model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
       List<Variable<?>> state = new ArrayList<>(model.modelVariables());
@@ -181,7 +180,7 @@ public final class Trainer {
         events.graph(graph);
         session.initialize();
         session.run(model.initializer());
-        if (inputMode() == InputMode.RESIDENT) {
+        if (spec.input() == InputMode.RESIDENT) {
           model.uploadData(session, data.train(), data.test());
         }
         if (resume.isPresent()) {
@@ -305,15 +304,11 @@ public final class Trainer {
 
   private TrainingGraphSpec graphSpec(boolean nextBatch) {
     ImageShape shape = ImageShape.of(data.train());
-    ModelSpec model = new ModelSpec(Network.parse(spec.network()), data.train().classes(), spec.width(), shape,
-        DataFormat.NHWC, spec.seed()).withPrecision(Precision.parse(spec.precision()));
-    DataProtocol protocol = DataProtocol.parse(spec.dataProtocol());
+    ModelSpec model = new ModelSpec(spec.network(), data.train().classes(), spec.width(), shape,
+        DataFormat.NHWC, spec.seed()).withPrecision(spec.precision());
+    DataProtocol protocol = spec.dataProtocol();
     ChannelStats stats = protocol == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
     return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, protocol, stats,
-        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), inputMode());
-  }
-
-  private InputMode inputMode() {
-    return spec.input().equals("host") ? InputMode.HOST_FED : InputMode.RESIDENT;
+        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), spec.input());
   }
 }

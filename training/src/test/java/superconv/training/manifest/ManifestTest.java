@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import superconv.datasets.Dataset;
+import superconv.graph.DataProtocol;
+import superconv.graph.InputMode;
+import superconv.graph.Network;
+import superconv.graph.Precision;
 
 class ManifestTest {
 
@@ -58,14 +63,14 @@ class ManifestTest {
     assertThat(runs).hasSize(2);
     RunSpec a = runs.get(0);
     assertThat(a.id()).isEqualTo("a/a");
-    assertThat(a.dataset()).isEqualTo("fashion-mnist");
-    assertThat(a.network()).isEqualTo("resnet18");
+    assertThat(a.dataset()).isEqualTo(Dataset.FASHION_MNIST);
+    assertThat(a.network()).isEqualTo(Network.RESNET18);
     assertThat(a.width()).isEqualTo(8);
     assertThat(a.batchSize()).isEqualTo(128);
     assertThat(a.epochs()).isEqualTo(3);
-    assertThat(a.dataProtocol()).isEqualTo("thesis");
+    assertThat(a.dataProtocol()).isEqualTo(DataProtocol.THESIS);
     assertThat(a.device()).isEqualTo("auto");
-    assertThat(a.precision()).isEqualTo("float32");
+    assertThat(a.precision()).isEqualTo(Precision.FLOAT32);
     assertThat(a.xla()).isFalse();
     assertThat(a.schedule().table())
         .containsExactly(Map.entry("type", "triangular"), Map.entry("min", 0.001), Map.entry("max", 1.0),
@@ -89,7 +94,7 @@ class ManifestTest {
         [experiment.grid]
         precision = ["bfloat16", "float16"]
         """);
-    assertThat(manifest.runs()).extracting(RunSpec::precision).containsExactly("bfloat16", "float16");
+    assertThat(manifest.runs()).extracting(RunSpec::precision).containsExactly(Precision.BFLOAT16, Precision.FLOAT16);
     assertThat(manifest.runs()).extracting(RunSpec::xla).containsOnly(true);
   }
 
@@ -201,9 +206,9 @@ class ManifestTest {
 
   @Test
   void inputIsResidentUnlessTheManifestSaysHost() throws Exception {
-    assertThat(parse("[[experiment]]\nname = \"a\"\n" + SGD).runs().get(0).input()).isEqualTo("resident");
+    assertThat(parse("[[experiment]]\nname = \"a\"\n" + SGD).runs().get(0).input()).isEqualTo(InputMode.RESIDENT);
     assertThat(parse("[[experiment]]\nname = \"a\"\ninput = \"host\"\n" + SGD).runs().get(0).input())
-        .isEqualTo("host");
+        .isEqualTo(InputMode.HOST_FED);
     assertThat(refusal("[[experiment]]\nname = \"a\"\ninput = \"disk\"\n" + SGD))
         .contains("unknown input \"disk\"").contains("valid: resident, host");
   }
@@ -407,11 +412,11 @@ class ManifestTest {
     assertThat(thesis.stream().filter(r -> r.experiment().startsWith("t4.5"))).hasSize(8);
     assertThat(thesis).allSatisfy(r -> {
       assertThat(r.epochs()).isEqualTo(100);
-      assertThat(r.dataProtocol()).isEqualTo("thesis");
+      assertThat(r.dataProtocol()).isEqualTo(DataProtocol.THESIS);
     });
     assertThat(parsed.select("quickstart")).singleElement().satisfies(r -> {
-      assertThat(r.dataset()).isEqualTo("fashion-mnist");
-      assertThat(r.dataProtocol()).isEqualTo("standard");
+      assertThat(r.dataset()).isEqualTo(Dataset.FASHION_MNIST);
+      assertThat(r.dataProtocol()).isEqualTo(DataProtocol.STANDARD);
       assertThat(r.device()).isEqualTo("cpu");
     });
     assertThat(parsed.select("f4.21-*").get(0).phases()).hasSize(2);

@@ -11,6 +11,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import superconv.datasets.ImageSet;
+import superconv.graph.InputMode;
+import superconv.graph.Precision;
 import superconv.training.manifest.ComponentRules;
 import superconv.training.manifest.Manifest;
 import superconv.training.manifest.RunSpec;
@@ -78,8 +80,8 @@ class TrainerTest {
   void hostFedInputTrainsTheSameRunAsResidentData() throws Exception {
     RunSpec resident = spec(CYCLE);
     RunSpec host = spec("input = \"host\"\n" + CYCLE);
-    assertThat(resident.input()).isEqualTo("resident");
-    assertThat(host.input()).isEqualTo("host");
+    assertThat(resident.input()).isEqualTo(InputMode.RESIDENT);
+    assertThat(host.input()).isEqualTo(InputMode.HOST_FED);
     train(resident, runs.resolve("tiny/resident"), null);
     train(host, runs.resolve("tiny/host"), null);
     List<EpochMetrics> a = new RunFolder(runs.resolve("tiny/resident")).readMetrics();
@@ -191,7 +193,7 @@ class TrainerTest {
   void aFloat16RunResumesToTheSameResultAndCheckpointsItsLossScale() throws Exception {
     // float16 activations with dynamic loss scaling: the scale and its counter are checkpointed with the weights.
     RunSpec spec = spec("precision = \"float16\"\n" + CYCLE);
-    assertThat(spec.precision()).isEqualTo("float16");
+    assertThat(spec.precision()).isEqualTo(Precision.FLOAT16);
     Path whole = runs.resolve("fp16-whole");
     Path broken = runs.resolve("fp16-broken");
     Trainer.Outcome outcome = train(spec, whole, null);
