@@ -1,6 +1,7 @@
 package superconv.optimizers;
 
 import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.requireParameter;
 import static superconv.optimizers.Specs.table;
 
 import java.util.ArrayList;
@@ -48,28 +49,19 @@ public final class Optimizers {
 
   static OptimizerSpec fromTable(Table t) {
     String type = t.choice("type", TYPES);
-    try {
-      return switch (type) {
+    return t.locate(() -> switch (type) {
         case "sgd" -> {
           t.allowOnly(Set.of("type", "momentum", "nesterov", "weight_decay"));
-          yield new Sgd(t.within("momentum", 0.0, 0.0, 1.0, false), t.bool("nesterov", false),
-              t.within("weight_decay", 0.0, 0.0, Double.MAX_VALUE, true));
+          yield new Sgd(t.number("momentum", 0.0), t.bool("nesterov", false), t.number("weight_decay", 0.0));
         }
         case "adam", "cus-adam" -> {
           t.allowOnly(Set.of("type", "beta1", "beta2", "epsilon"));
-          yield new Adam(t.within("beta1", 0.9, 0.0, 1.0, false), t.within("beta2", 0.999, 0.0, 1.0, false),
-              t.positive("epsilon", 1e-8), type.equals("adam"));
+          yield new Adam(t.number("beta1", 0.9), t.number("beta2", 0.999), t.number("epsilon", 1e-8),
+              type.equals("adam"));
         }
         case "simple-adasecant" -> {
           t.allowOnly(Set.of("type", "threshold"));
-          double threshold = Double.POSITIVE_INFINITY;
-          if (t.has("threshold")) {
-            threshold = t.number("threshold");
-            if (!(threshold > 0)) {
-              throw t.bad("threshold", threshold, "a number > 0 (inf for none)");
-            }
-          }
-          yield new SimpleAdaSecant(threshold);
+          yield new SimpleAdaSecant(t.number("threshold", Double.POSITIVE_INFINITY));
         }
         case "adasecant" -> {
           t.allowOnly(Set.of("type"));
@@ -80,13 +72,7 @@ public final class Optimizers {
           yield switching(t);
         }
         default -> throw new AssertionError(type);
-      };
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(t.where())) {
-        throw e;
-      }
-      throw new IllegalArgumentException(t.where() + ": " + e.getMessage(), e);
-    }
+      });
   }
 
   private static Switching switching(Table t) {
@@ -372,9 +358,9 @@ public final class Optimizers {
   /** {@code { type = "sgd", momentum = 0, nesterov = false, weight_decay = 0 }}: PyTorch's SGD. */
   public record Sgd(double momentum, boolean nesterov, double weightDecay) implements Single {
     public Sgd {
-      require(momentum >= 0 && momentum < 1, "momentum = %s is not allowed: expected a number in [0, 1)", momentum);
-      require(weightDecay >= 0 && Double.isFinite(weightDecay),
-          "weight_decay = %s is not allowed: expected a finite number >= 0", weightDecay);
+      requireParameter(momentum >= 0 && momentum < 1, "momentum", momentum, "a number in [0, 1)");
+      requireParameter(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay", weightDecay,
+          "a finite number >= 0");
       require(!nesterov || momentum > 0, "nesterov = true is not allowed with momentum = 0: expected momentum > 0");
     }
 
@@ -401,9 +387,9 @@ public final class Optimizers {
    */
   public record Adam(double beta1, double beta2, double epsilon, boolean firstMomentCorrection) implements Single {
     public Adam {
-      require(beta1 >= 0 && beta1 < 1, "beta1 = %s is not allowed: expected a number in [0, 1)", beta1);
-      require(beta2 >= 0 && beta2 < 1, "beta2 = %s is not allowed: expected a number in [0, 1)", beta2);
-      require(epsilon > 0 && Double.isFinite(epsilon), "epsilon = %s is not allowed: expected a number > 0", epsilon);
+      requireParameter(beta1 >= 0 && beta1 < 1, "beta1", beta1, "a number in [0, 1)");
+      requireParameter(beta2 >= 0 && beta2 < 1, "beta2", beta2, "a number in [0, 1)");
+      requireParameter(epsilon > 0 && Double.isFinite(epsilon), "epsilon", epsilon, "a finite number > 0");
     }
 
     @Override
@@ -444,7 +430,7 @@ public final class Optimizers {
   /** {@code { type = "simple-adasecant", threshold = 10 }} (threshold +inf when absent): thesis Alg. 3.2. */
   public record SimpleAdaSecant(double threshold) implements CalculatedRate {
     public SimpleAdaSecant {
-      require(threshold > 0, "threshold = %s is not allowed: expected a number > 0", threshold);
+      require(threshold > 0, "threshold = %s is not allowed: expected a number > 0 (inf for none)", threshold);
     }
 
     @Override

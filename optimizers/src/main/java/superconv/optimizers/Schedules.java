@@ -1,6 +1,7 @@
 package superconv.optimizers;
 
 import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.requireParameter;
 import static superconv.optimizers.Specs.table;
 
 import java.util.ArrayList;
@@ -46,8 +47,7 @@ public final class Schedules {
 
   private static Schedule fromTable(Table t, Span run) {
     String type = t.choice("type", TYPES);
-    try {
-      return switch (type) {
+    return t.locate(() -> switch (type) {
         case "constant" -> {
           t.allowOnly(Set.of("type", "lr"));
           yield new Constant(t.number("lr"));
@@ -67,11 +67,8 @@ public final class Schedules {
           double cycle = t.has("cycle_fraction")
               ? fraction(t, "cycle_fraction") * n
               : cycle(t, run, 0.9 * n);
-          if (t.has("momentum_max") != t.has("momentum_min")) {
-            throw t.fail("give both momentum_max and momentum_min (cyclical momentum) or neither");
-          }
-          double momentumMax = t.has("momentum_max") ? t.within("momentum_max", 0, 0, 1, false) : Double.NaN;
-          double momentumMin = t.has("momentum_min") ? t.within("momentum_min", 0, 0, 1, false) : Double.NaN;
+          double momentumMax = t.number("momentum_max", Double.NaN);
+          double momentumMin = t.number("momentum_min", Double.NaN);
           yield new OneCycle(t.number("min"), t.number("max"), cycle, t.number("final_div", 100.0), n,
               momentumMax, momentumMin);
         }
@@ -100,14 +97,7 @@ public final class Schedules {
           yield sequence(t, "parts", run);
         }
         default -> throw new AssertionError(type);
-      };
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(t.where())) {
-        throw e;
-      }
-      // A record's own check: name the table it came from.
-      throw new IllegalArgumentException(t.where() + ": " + e.getMessage(), e);
-    }
+      });
   }
 
   private static double fraction(Table t, String key) {
@@ -282,7 +272,11 @@ public final class Schedules {
           cycleIterations, runIterations);
       require(Double.isFinite(finalDiv) && finalDiv >= 1, "final_div = %s is not allowed: expected a number >= 1", finalDiv);
       require(Double.isNaN(momentumMax) == Double.isNaN(momentumMin),
-          "give both momentum_max and momentum_min or neither");
+          "give both momentum_max and momentum_min (cyclical momentum) or neither");
+      requireParameter(Double.isNaN(momentumMax) || (momentumMax >= 0 && momentumMax < 1), "momentum_max", momentumMax,
+          "a number in [0, 1)");
+      requireParameter(Double.isNaN(momentumMin) || (momentumMin >= 0 && momentumMin < 1), "momentum_min", momentumMin,
+          "a number in [0, 1)");
       require(Double.isNaN(momentumMax) || momentumMin <= momentumMax,
           "momentum_min = %s is not allowed: expected a number <= momentum_max (%s)", momentumMin, momentumMax);
     }

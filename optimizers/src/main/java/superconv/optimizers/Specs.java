@@ -18,10 +18,20 @@ final class Specs {
     return m;
   }
 
-  /** Refuses a spec's parameter: an IllegalArgumentException with the formatted message unless {@code ok}. */
+  /** Refuses a spec's values: an IllegalArgumentException with the formatted message unless {@code ok}. */
   static void require(boolean ok, String format, Object... args) {
     if (!ok) {
-      throw new IllegalArgumentException(String.format(format, args));
+      throw SpecException.unlocated(String.format(format, args));
+    }
+  }
+
+  /**
+   * Refuses parameter {@code key} = {@code value} unless {@code ok}: "key = value is not allowed: expected ...",
+   * where a table read shows the value as it was written.
+   */
+  static void requireParameter(boolean ok, String key, Object value, String expected) {
+    if (!ok) {
+      throw SpecException.parameter(key, value, expected);
     }
   }
 }

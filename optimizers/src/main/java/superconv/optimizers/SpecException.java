@@ -1,0 +1,53 @@
+package superconv.optimizers;
+
+/**
+ * A refused optimizer or schedule parameter. A {@link Table} names its place in the file itself ({@link #located()});
+ * a spec record does not know where its values came from, so the table it was read from adds the place, and for a
+ * refused parameter ({@link #parameter}) shows the value as the file wrote it (2, not 2.0).
+ */
+final class SpecException extends IllegalArgumentException {
+
+  private final boolean located;
+  private final String key;
+  private final String expected;
+
+  private SpecException(String message, boolean located, String key, String expected, Throwable cause) {
+    super(message, cause);
+    this.located = located;
+    this.key = key;
+    this.expected = expected;
+  }
+
+  /** A failure whose message starts with its place {@code where}. */
+  static SpecException at(String where, String message) {
+    return new SpecException(where + ": " + message, true, null, null, null);
+  }
+
+  /** A spec's own failure, its place not known yet. */
+  static SpecException unlocated(String message) {
+    return new SpecException(message, false, null, null, null);
+  }
+
+  /** Parameter {@code key} = {@code value} is outside what {@code expected} describes; place not known yet. */
+  static SpecException parameter(String key, Object value, String expected) {
+    return new SpecException(message(key, value, expected), false, key, expected, null);
+  }
+
+  static String message(String key, Object value, String expected) {
+    return String.format("%s = %s is not allowed: expected %s", key, Table.show(value), expected);
+  }
+
+  /** Whether the message already names the place of the table it came from. */
+  boolean located() {
+    return located;
+  }
+
+  /** This failure as one of table {@code t}: located failures (of {@code t} or a table inside it) stay as they are. */
+  SpecException locatedIn(Table t) {
+    if (located) {
+      return this;
+    }
+    String message = key != null && t.has(key) ? message(key, t.raw(key), expected) : getMessage();
+    return new SpecException(t.where() + ": " + message, true, null, null, this);
+  }
+}
