@@ -207,7 +207,7 @@ public final class Optimizers {
   }
 
   /**
-   * A single optimizer: builds its {@link FedRateOptimizer}. By default it is driven by the fed rate and momentum and
+   * A single optimizer: builds its {@link SuperconvOptimizer}. By default it is driven by the fed rate and momentum and
    * needs one batch a step, as SGD and Adam are; the AdaSecant variants override what differs.
    */
   sealed interface Single extends OptimizerSpec permits Sgd, Adam, CalculatedRate {
@@ -226,7 +226,7 @@ public final class Optimizers {
       return true;
     }
 
-    FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+    SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> momentum);
 
     @Override
@@ -234,7 +234,7 @@ public final class Optimizers {
         Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum,
         LossScale lossScale) {
       Gradients g = Gradients.of(tf, this, variables, loss, nextLoss, lossScale);
-      TrainStep.Phase phase = phase(this, tf, "optimizer", 0, g, learningRate, momentum);
+      TrainStep.PhaseOps phase = phase(this, tf, "optimizer", 0, g, learningRate, momentum);
       return new TrainStep(List.of(phase), g.state);
     }
   }
@@ -339,9 +339,9 @@ public final class Optimizers {
     }
   }
 
-  private static TrainStep.Phase phase(Single spec, Ops tf, String name, long startEpoch, Gradients g,
+  private static TrainStep.PhaseOps phase(Single spec, Ops tf, String name, long startEpoch, Gradients g,
       Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum) {
-    FedRateOptimizer optimizer = spec.create(tf, name, learningRate, spec.acceptsMomentum() ? momentum : null);
+    SuperconvOptimizer optimizer = spec.create(tf, name, learningRate, spec.acceptsMomentum() ? momentum : null);
     if (g.scaling() != null) {
       optimizer.applyOnlyIf(g.scaling().finite());
     }
@@ -351,7 +351,7 @@ public final class Optimizers {
           .noOp();
     }
     g.state().addAll(optimizer.stateVariables());
-    return new TrainStep.Phase(startEpoch, spec.type(), op, optimizer.updateNorm(), optimizer.rateNorm(),
+    return new TrainStep.PhaseOps(startEpoch, spec.type(), op, optimizer.updateNorm(), optimizer.rateNorm(),
         optimizer.rateMean());
   }
 
@@ -375,7 +375,7 @@ public final class Optimizers {
     }
 
     @Override
-    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new SgdOptimizer(tf, name, learningRate, fedMomentum, momentum, nesterov, weightDecay);
     }
@@ -403,7 +403,7 @@ public final class Optimizers {
     }
 
     @Override
-    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new AdamOptimizer(tf, name, learningRate, fedMomentum, beta1, beta2, epsilon, firstMomentCorrection);
     }
@@ -444,7 +444,7 @@ public final class Optimizers {
     }
 
     @Override
-    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new SimpleAdaSecantOptimizer(tf, name, learningRate, threshold);
     }
@@ -468,7 +468,7 @@ public final class Optimizers {
     }
 
     @Override
-    public FedRateOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
         Operand<? extends TNumber> fedMomentum) {
       return new AdaSecantOptimizer(tf, name, learningRate);
     }
@@ -567,7 +567,7 @@ public final class Optimizers {
         Operand<T> nextLoss, Operand<? extends TNumber> learningRate, Operand<? extends TNumber> momentum,
         LossScale lossScale) {
       Gradients g = Gradients.of(tf, this, variables, loss, nextLoss, lossScale);
-      List<TrainStep.Phase> built = new ArrayList<>();
+      List<TrainStep.PhaseOps> built = new ArrayList<>();
       for (int i = 0; i < phases.size(); i++) {
         Phase p = phases.get(i);
         Single single = (Single) p.optimizer();

@@ -20,7 +20,7 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * Runs an optimizer on a {@link TraceProblem} exactly as a training run drives it: the same {@link OptimizerSpec}
- * builds the same {@link FedRateOptimizer} subclass into a graph, and every step feeds the schedule's rate (and
+ * builds the same {@link SuperconvOptimizer} subclass into a graph, and every step feeds the schedule's rate (and
  * momentum) into placeholders and runs the phase's train op.
  */
 public final class Trace {
@@ -93,7 +93,7 @@ public final class Trace {
       try (Session session = new Session(graph)) {
         session.initialize();
         for (long j = 0; j < steps; j++) {
-          TrainStep.Phase phase = step.phaseForEpoch(j);
+          TrainStep.PhaseOps phase = step.phaseForEpoch(j);
           double rate = schedule.rate(j);
           List<Tensor> fed = new ArrayList<>();
           try {

@@ -312,7 +312,7 @@ public final class Bench {
         if (momentum != null) {
           runner.feed(momentum, momentumTensor);
         }
-        TrainStep.Phase phase = trainStep.phaseForEpoch(epoch);
+        TrainStep.PhaseOps phase = trainStep.phaseForEpoch(epoch);
         runner.addTarget(phase.trainOp());
         batchNormUpdates.forEach(runner::addTarget);
         runner.fetch(loss);

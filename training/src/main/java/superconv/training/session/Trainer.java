@@ -344,7 +344,7 @@ public final class Trainer {
       for (int epoch = firstEpoch; epoch < spec.epochs(); epoch++) {
         long epochStart = System.nanoTime();
         Phase phase = spec.phaseAt(epoch);
-        TrainStep.Phase built = step.phaseForEpoch(epoch);
+        TrainStep.PhaseOps built = step.phaseForEpoch(epoch);
         boolean fed = phase.schedule() != null;
         double lossSum = 0;
         int lossCount = 0;
@@ -408,7 +408,7 @@ public final class Trainer {
     private record StepResult(boolean lossFinite, double loss, double rateNorm) {}
 
     /** One training step; fetches the loss's finiteness always, the loss (and rate norm) when {@code fetch}. */
-    private StepResult step(int epoch, int s, long global, double lr, TrainStep.Phase built, boolean fetch) {
+    private StepResult step(int epoch, int s, long global, double lr, TrainStep.PhaseOps built, boolean fetch) {
       try (TrainingGraph.StepFeed scalars = permutation == null ? model.feed(epoch, s) : null;
           TrainingGraph.HostFeed batch = permutation == null ? null : model.hostFeed(data.train(), permutation, epoch, s);
           TFloat32 rateTensor = TFloat32.scalarOf((float) lr);

@@ -33,7 +33,7 @@ import org.tensorflow.types.family.TType;
  * the same variable) have been computed, so no loss, gradient or state read ever sees a half-updated step (TF1's
  * GATE_GRAPH). One instance builds one train op.
  */
-public abstract class FedRateOptimizer extends Optimizer {
+public abstract class SuperconvOptimizer extends Optimizer {
 
   private final String name;
   /** Ops for everything this optimizer adds: the caller's scope (device, ...) under the optimizer's sub-scope. */
@@ -63,7 +63,7 @@ public abstract class FedRateOptimizer extends Optimizer {
    * @param learningRate the fed learning rate, a scalar of any floating type
    * @param momentum the fed momentum (SGD's mu, Adam's beta1), or null to use the configured constant
    */
-  protected FedRateOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate,
+  protected SuperconvOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate,
       Operand<? extends TNumber> momentum) {
     super(graphOf(tf), name);
     this.name = name;
