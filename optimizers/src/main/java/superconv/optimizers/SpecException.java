@@ -8,29 +8,44 @@ package superconv.optimizers;
 final class SpecException extends IllegalArgumentException {
 
   private final boolean located;
+  /** For a failure inside the spec (e.g. {@code phases[0]}): its place relative to the spec's table, else null. */
+  private final String inside;
+  private final String detail;
   private final String key;
   private final String expected;
 
-  private SpecException(String message, boolean located, String key, String expected, Throwable cause) {
-    super(message, cause);
+  private SpecException(String where, String inside, String detail, boolean located, String key, String expected,
+      Throwable cause) {
+    super(join(where, inside == null ? detail : join(inside, detail)), cause);
     this.located = located;
+    this.inside = inside;
+    this.detail = detail;
     this.key = key;
     this.expected = expected;
   }
 
+  private static String join(String place, String message) {
+    return place == null ? message : place + ": " + message;
+  }
+
   /** A failure whose message starts with its place {@code where}. */
   static SpecException at(String where, String message) {
-    return new SpecException(where + ": " + message, true, null, null, null);
+    return new SpecException(where, null, message, true, null, null, null);
   }
 
   /** A spec's own failure, its place not known yet. */
   static SpecException unlocated(String message) {
-    return new SpecException(message, false, null, null, null);
+    return new SpecException(null, null, message, false, null, null, null);
+  }
+
+  /** A spec's failure about its part {@code inside} (e.g. {@code phases[0]}), the spec's place not known yet. */
+  static SpecException unlocatedInside(String inside, String message) {
+    return new SpecException(null, inside, message, false, null, null, null);
   }
 
   /** Parameter {@code key} = {@code value} is outside what {@code expected} describes; place not known yet. */
   static SpecException parameter(String key, Object value, String expected) {
-    return new SpecException(message(key, value, expected), false, key, expected, null);
+    return new SpecException(null, null, message(key, value, expected), false, key, expected, null);
   }
 
   static String message(String key, Object value, String expected) {
@@ -47,7 +62,8 @@ final class SpecException extends IllegalArgumentException {
     if (located) {
       return this;
     }
-    String message = key != null && t.has(key) ? message(key, t.raw(key), expected) : getMessage();
-    return new SpecException(t.where() + ": " + message, true, null, null, this);
+    String where = inside == null ? t.where() : t.where() + "." + inside;
+    String message = key != null && t.has(key) ? message(key, t.raw(key), expected) : detail;
+    return new SpecException(where, null, message, true, null, null, this);
   }
 }

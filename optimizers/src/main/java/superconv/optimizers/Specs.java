@@ -3,7 +3,7 @@ package superconv.optimizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the optimizer and schedule specs ({@link Optimizers}, {@link Schedules}) share: checks and their tables. */
+/** What the optimizer and schedule specs share: the checks of their records and their tables. */
 final class Specs {
 
   private Specs() {}
@@ -23,6 +23,19 @@ final class Specs {
     if (!ok) {
       throw SpecException.unlocated(String.format(format, args));
     }
+  }
+
+  /** As {@link #require}, about the spec's part {@code inside} (e.g. {@code phases[0]}), which the message names. */
+  static void requireInside(boolean ok, String inside, String format, Object... args) {
+    if (!ok) {
+      throw SpecException.unlocatedInside(inside, String.format(format, args));
+    }
+  }
+
+  /** A schedule's rates: {@code 0 <= min < max}, both finite. */
+  static void requireRates(double min, double max) {
+    require(Double.isFinite(min) && min >= 0, "min = %s is not allowed: expected a finite rate >= 0", min);
+    require(Double.isFinite(max) && max > min, "max = %s is not allowed: expected a finite rate > min (%s)", max, min);
   }
 
   /**
