@@ -14,10 +14,9 @@ final class SpecException extends IllegalArgumentException {
   private final String key;
   private final String expected;
 
-  private SpecException(String where, String inside, String detail, boolean located, String key, String expected,
-      Throwable cause) {
+  private SpecException(String where, String inside, String detail, String key, String expected, Throwable cause) {
     super(join(where, inside == null ? detail : join(inside, detail)), cause);
-    this.located = located;
+    this.located = where != null;
     this.inside = inside;
     this.detail = detail;
     this.key = key;
@@ -30,22 +29,22 @@ final class SpecException extends IllegalArgumentException {
 
   /** A failure whose message starts with its place {@code where}. */
   static SpecException at(String where, String message) {
-    return new SpecException(where, null, message, true, null, null, null);
+    return new SpecException(where, null, message, null, null, null);
   }
 
   /** A spec's own failure, its place not known yet. */
   static SpecException unlocated(String message) {
-    return new SpecException(null, null, message, false, null, null, null);
+    return new SpecException(null, null, message, null, null, null);
   }
 
   /** A spec's failure about its part {@code inside} (e.g. {@code phases[0]}), the spec's place not known yet. */
   static SpecException unlocatedInside(String inside, String message) {
-    return new SpecException(null, inside, message, false, null, null, null);
+    return new SpecException(null, inside, message, null, null, null);
   }
 
   /** Parameter {@code key} = {@code value} is outside what {@code expected} describes; place not known yet. */
   static SpecException parameter(String key, Object value, String expected) {
-    return new SpecException(null, null, message(key, value, expected), false, key, expected, null);
+    return new SpecException(null, null, message(key, value, expected), key, expected, null);
   }
 
   static String message(String key, Object value, String expected) {
@@ -64,6 +63,6 @@ final class SpecException extends IllegalArgumentException {
     }
     String where = inside == null ? t.where() : t.where() + "." + inside;
     String message = key != null && t.has(key) ? message(key, t.raw(key), expected) : detail;
-    return new SpecException(where, null, message, true, null, null, this);
+    return new SpecException(where, null, message, null, null, this);
   }
 }

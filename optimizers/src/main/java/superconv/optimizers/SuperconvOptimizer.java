@@ -23,9 +23,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The common ground of superconv's optimizers: a direct subclass of TensorFlow Framework's {@link Optimizer} whose
- * learning rate (and, where used, momentum) is an {@code Operand} the training loop feeds every step, whose state
- * lives in variables it lists ({@link #stateVariables()}) for initialization and checkpoints, and which reports
- * diagnostics as tensors of the step just taken.
+ * learning rate (and, where used, momentum) is an {@code Operand} the training loop feeds every step (the AdaSecant
+ * variants, which calculate their own rates, take it and ignore it), which updates an explicit list of variables,
+ * whose state lives in variables it lists ({@link #stateVariables()}) for initialization and checkpoints, and which
+ * reports diagnostics as tensors of the step just taken.
  *
  * <p>The framework drives the build: {@code applyGradients} calls {@link #createSlots}, {@link #prepare}, one
  * {@link #applyDense} per variable and {@link #finish}. Subclasses compute every new value first and commit them
