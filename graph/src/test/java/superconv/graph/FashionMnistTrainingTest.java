@@ -46,7 +46,7 @@ class FashionMnistTrainingTest {
       Placeholder<TFloat32> rate = tf.withName("learning_rate").placeholder(TFloat32.class);
       List<Variable<TFloat32>> vars = tg.trainableVariables();
       Output<?>[] grads = g.addGradients(tg.loss().asOutput(), vars.stream().map(Variable::asOutput).toArray(Output[]::new));
-      // Every update waits for every gradient (as FedRateOptimizer gates its assignments): an assignSub racing a
+      // Every update waits for every gradient (as SuperconvOptimizer gates its assignments): an assignSub racing a
       // gradient op that still reads the same variable makes the step, and so the test, vary from run to run.
       Ops gated = tf.withControlDependencyOps(Arrays.stream(grads).map(Output::op).toList());
       List<Op> updates = new ArrayList<>(tg.batchNormUpdates());

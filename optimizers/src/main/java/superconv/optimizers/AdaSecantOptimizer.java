@@ -32,7 +32,7 @@ import org.tensorflow.types.family.TType;
  * kernel ({@code adasecant_update.c}) that reads and writes every element once, in place; elsewhere (a GPU, no
  * kernels) as the TensorFlow ops below. Both compute the same operations in the same order.
  */
-public final class AdaSecantOptimizer extends FedRateOptimizer {
+public final class AdaSecantOptimizer extends SuperconvOptimizer {
 
   private static final String[] STATE = {
     "tau", "mean_g", "mean_g2", "numerator", "denominator", "mean_delta", "mean_delta2", "mean_a_delta", "mean_a",

@@ -16,7 +16,7 @@ import org.tensorflow.types.family.TType;
  * Without first-moment bias correction (1 - b1^t replaced by 1) it is the thesis's CUS-Adam (3.2). A fed momentum
  * replaces b1 (cyclical momentum).
  */
-public final class AdamOptimizer extends FedRateOptimizer {
+public final class AdamOptimizer extends SuperconvOptimizer {
 
   private final double beta1;
   private final double beta2;

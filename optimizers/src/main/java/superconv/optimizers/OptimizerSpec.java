@@ -14,7 +14,7 @@ import org.tensorflow.types.family.TNumber;
  * same spec builds the same step in any graph.
  */
 public sealed interface OptimizerSpec
-    permits Optimizers.Single, Optimizers.Switching {
+    permits SingleOptimizerSpec, SwitchingSpec {
 
   /** The {@code type} of its table: sgd, adam, cus-adam, simple-adasecant, adasecant, switching. */
   String type();

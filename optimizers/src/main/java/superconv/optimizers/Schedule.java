@@ -9,13 +9,13 @@ import java.util.OptionalDouble;
  * placeholder every step; {@code superconv schedule} plots the same values. Build one with {@link Schedules#fromTable}.
  */
 public sealed interface Schedule
-    permits Schedules.Constant,
-        Schedules.Triangular,
-        Schedules.OneCycle,
-        Schedules.Exponential,
-        Schedules.Random,
-        Schedules.Cosine,
-        Schedules.Sequence {
+    permits ConstantSchedule,
+        TriangularSchedule,
+        OneCycleSchedule,
+        ExponentialSchedule,
+        RandomSchedule,
+        CosineSchedule,
+        SequenceSchedule {
 
   /** The {@code type} of the table this schedule was built from. */
   String type();

@@ -148,7 +148,7 @@ public final class ScheduledStep {
   }
 
   private List<Fetch> fetches(Session.Runner runner, long epoch, Set<Fetch> fetch) {
-    TrainStep.Phase phase = step.phaseForEpoch(epoch);
+    TrainStep.PhaseOps phase = step.phaseForEpoch(epoch);
     List<Fetch> order = new ArrayList<>(4);
     // Fetched in a fixed order, so the result's indices follow from the set alone.
     for (Fetch f : fetch.isEmpty() ? EnumSet.noneOf(Fetch.class) : EnumSet.copyOf(fetch)) {

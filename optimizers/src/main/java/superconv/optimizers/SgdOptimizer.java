@@ -14,7 +14,7 @@ import org.tensorflow.types.family.TType;
  * first step gives b = g exactly as PyTorch's clone); the step is b, or g + mu*b with Nesterov; theta <- theta -
  * lr*step. A fed momentum (cyclical, from a one-cycle schedule) replaces the constant mu.
  */
-public final class SgdOptimizer extends FedRateOptimizer {
+public final class SgdOptimizer extends SuperconvOptimizer {
 
   private final double momentum;
   private final boolean nesterov;

@@ -18,7 +18,7 @@ import org.tensorflow.types.family.TType;
  * <p>On a CPU, where {@link NativeKernels} are loaded, a float or double variable's update runs as one fused kernel
  * ({@code simple_adasecant_update.c}), in place; elsewhere as the TensorFlow ops below, the same operations.
  */
-public final class SimpleAdaSecantOptimizer extends FedRateOptimizer {
+public final class SimpleAdaSecantOptimizer extends SuperconvOptimizer {
 
   private final double threshold;
   private final boolean fused;

@@ -3,7 +3,7 @@ package superconv.optimizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the optimizer and schedule specs ({@link Optimizers}, {@link Schedules}) share: checks and their tables. */
+/** What the optimizer and schedule specs share: the checks of their records and their tables. */
 final class Specs {
 
   private Specs() {}
@@ -18,10 +18,33 @@ final class Specs {
     return m;
   }
 
-  /** Refuses a spec's parameter: an IllegalArgumentException with the formatted message unless {@code ok}. */
+  /** Refuses a spec's values: an IllegalArgumentException with the formatted message unless {@code ok}. */
   static void require(boolean ok, String format, Object... args) {
     if (!ok) {
-      throw new IllegalArgumentException(String.format(format, args));
+      throw SpecException.unlocated(String.format(format, args));
+    }
+  }
+
+  /** As {@link #require}, about the spec's part {@code inside} (e.g. {@code phases[0]}), which the message names. */
+  static void requireInside(boolean ok, String inside, String format, Object... args) {
+    if (!ok) {
+      throw SpecException.unlocatedInside(inside, String.format(format, args));
+    }
+  }
+
+  /** A schedule's rates: {@code 0 <= min < max}, both finite. */
+  static void requireRates(double min, double max) {
+    require(Double.isFinite(min) && min >= 0, "min = %s is not allowed: expected a finite rate >= 0", min);
+    require(Double.isFinite(max) && max > min, "max = %s is not allowed: expected a finite rate > min (%s)", max, min);
+  }
+
+  /**
+   * Refuses parameter {@code key} = {@code value} unless {@code ok}: "key = value is not allowed: expected ...",
+   * where a table read shows the value as it was written.
+   */
+  static void requireParameter(boolean ok, String key, Object value, String expected) {
+    if (!ok) {
+      throw SpecException.parameter(key, value, expected);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Reads one TOML (inline) table as parsed into a {@code Map<String, Object>} and says precisely what is wrong with
@@ -20,7 +21,7 @@ public final class Table {
 
   public Table(String where, Map<String, ?> values) {
     if (values == null) {
-      throw new IllegalArgumentException(where + ": missing table");
+      throw SpecException.at(where, "missing table");
     }
     this.where = where;
     this.values = new LinkedHashMap<>(values);
@@ -44,8 +45,8 @@ public final class Table {
   public void allowOnly(Set<String> allowed) {
     for (String key : values.keySet()) {
       if (!allowed.contains(key)) {
-        throw new IllegalArgumentException(
-            String.format("%s: unknown key '%s'; valid keys: %s", where, key, String.join(", ", new TreeSet<>(allowed))));
+        throw SpecException.at(where,
+            String.format("unknown key '%s'; valid keys: %s", key, String.join(", ", new TreeSet<>(allowed))));
       }
     }
   }
@@ -62,8 +63,8 @@ public final class Table {
   public String choice(String key, List<String> valid) {
     String value = string(key);
     if (!valid.contains(value)) {
-      throw new IllegalArgumentException(
-          String.format("%s: %s = \"%s\" is not known; valid: %s", where, key, value, String.join(", ", valid)));
+      throw SpecException.at(where,
+          String.format("%s = \"%s\" is not known; valid: %s", key, value, String.join(", ", valid)));
     }
     return value;
   }
@@ -89,22 +90,6 @@ public final class Table {
     double d = number(key);
     if (!(d > 0) || Double.isInfinite(d)) {
       throw bad(key, values.get(key), "a finite number > 0");
-    }
-    return d;
-  }
-
-  public double positive(String key, double fallback) {
-    return has(key) ? positive(key) : fallback;
-  }
-
-  /** A number in [low, high) or [low, high] as {@code highInclusive} says. */
-  public double within(String key, double fallback, double low, double high, boolean highInclusive) {
-    if (!has(key)) {
-      return fallback;
-    }
-    double d = number(key);
-    if (d < low || (highInclusive ? d > high : d >= high)) {
-      throw bad(key, values.get(key), String.format("a number in [%s, %s%s", fmt(low), fmt(high), highInclusive ? "]" : ")"));
     }
     return d;
   }
@@ -162,7 +147,7 @@ public final class Table {
     for (int i = 0; i < list.size(); i++) {
       String at = name(key) + "[" + i + "]";
       if (!(list.get(i) instanceof Map<?, ?> map)) {
-        throw new IllegalArgumentException(at + ": " + show(list.get(i)) + " is not allowed: expected an inline table { ... }");
+        throw SpecException.at(at, show(list.get(i)) + " is not allowed: expected an inline table { ... }");
       }
       out.add(new Table(at, stringKeys(map, at)));
     }
@@ -174,21 +159,37 @@ public final class Table {
     return new LinkedHashMap<>(values);
   }
 
+  /** The value of {@code key} as the file wrote it, or null. */
+  Object raw(String key) {
+    return values.get(key);
+  }
+
+  /**
+   * The spec {@code read} makes of this table's values: a failure the spec's record raises is reported as one of
+   * this table, and a parameter it refuses with the value as written here.
+   */
+  <T> T locate(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (SpecException e) {
+      throw e.locatedIn(this);
+    }
+  }
+
   /** A failure for {@code key}: value and what is allowed. */
   public IllegalArgumentException bad(String key, Object value, String allowed) {
-    return new IllegalArgumentException(
-        String.format("%s: %s = %s is not allowed: expected %s", where, key, show(value), allowed));
+    return SpecException.at(where, SpecException.message(key, value, allowed));
   }
 
   /** A failure about the table as a whole (e.g. two keys that exclude each other). */
   public IllegalArgumentException fail(String message) {
-    return new IllegalArgumentException(where + ": " + message);
+    return SpecException.at(where, message);
   }
 
   private Object require(String key) {
     Object value = values.get(key);
     if (value == null) {
-      throw new IllegalArgumentException(String.format("%s: missing key '%s'", where, key));
+      throw SpecException.at(where, String.format("missing key '%s'", key));
     }
     return value;
   }
@@ -197,7 +198,7 @@ public final class Table {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (!(e.getKey() instanceof String k)) {
-        throw new IllegalArgumentException(where + ": key " + e.getKey() + " is not a string");
+        throw SpecException.at(where, "key " + e.getKey() + " is not a string");
       }
       out.put(k, e.getValue());
     }

@@ -21,7 +21,7 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * Runs an optimizer on a {@link TraceProblem} exactly as a training run drives it: the same {@link OptimizerSpec}
- * builds the same {@link FedRateOptimizer} subclass into a graph, and every step feeds the schedule's rate (and
+ * builds the same {@link SuperconvOptimizer} subclass into a graph, and every step feeds the schedule's rate (and
  * momentum) into placeholders and runs the phase's train op.
  */
 public final class Trace {

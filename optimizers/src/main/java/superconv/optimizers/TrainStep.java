@@ -16,7 +16,7 @@ import org.tensorflow.types.TFloat64;
  * {@code schedule.rate(j)} (and the momentum placeholder with {@code schedule.momentum(j)} where the schedule
  * cycles it); fetch the diagnostics in the same run as the train op: they describe the step just taken.
  */
-public record TrainStep(List<Phase> phases, List<Variable<?>> stateVariables) {
+public record TrainStep(List<PhaseOps> phases, List<Variable<?>> stateVariables) {
 
   /**
    * One optimizer from epoch {@code startEpoch} (0-based) until the next phase.
@@ -27,7 +27,7 @@ public record TrainStep(List<Phase> phases, List<Variable<?>> stateVariables) {
    * @param rateNorm for optimizers that calculate per-element rates (AdaSecant variants): their Euclidean norm
    * @param rateMean for those optimizers: the mean of the rates over all parameters
    */
-  public record Phase(long startEpoch, String optimizer, Op trainOp, Operand<TFloat64> updateNorm,
+  public record PhaseOps(long startEpoch, String optimizer, Op trainOp, Operand<TFloat64> updateNorm,
       Optional<Operand<TFloat64>> rateNorm, Optional<Operand<TFloat64>> rateMean) {}
 
   public TrainStep {
@@ -39,9 +39,9 @@ public record TrainStep(List<Phase> phases, List<Variable<?>> stateVariables) {
   }
 
   /** The phase that runs in epoch {@code epoch} (0-based). */
-  public Phase phaseForEpoch(long epoch) {
-    Phase current = phases.get(0);
-    for (Phase p : phases) {
+  public PhaseOps phaseForEpoch(long epoch) {
+    PhaseOps current = phases.get(0);
+    for (PhaseOps p : phases) {
       if (p.startEpoch() <= epoch) {
         current = p;
       }

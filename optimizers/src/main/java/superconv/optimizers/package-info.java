@@ -16,7 +16,7 @@
  * // registered with the graph (Session.initialize()); save and restore them with the weights.
  *
  * for each epoch e, iteration j (counted over the whole run):
- *   TrainStep.Phase phase = step.phaseForEpoch(e);
+ *   TrainStep.PhaseOps phase = step.phaseForEpoch(e);
  *   session.runner().addTarget(phase.trainOp())
  *       .feed(lr, scalar(schedule.rate(j)))
  *       [.feed(momentum, scalar(schedule.momentum(j).getAsDouble()))]

@@ -38,7 +38,7 @@ class NativeKernelsTest {
   private enum Kind {
     ADASECANT(true) {
       @Override
-      FedRateOptimizer create(Ops tf, boolean fused) {
+      SuperconvOptimizer create(Ops tf, boolean fused) {
         AdaSecantOptimizer optimizer = new AdaSecantOptimizer(tf, "adasecant", tf.constant(0.0f), fused);
         assertThat(optimizer.fused()).isEqualTo(fused);
         return optimizer;
@@ -46,7 +46,7 @@ class NativeKernelsTest {
     },
     SIMPLE_ADASECANT(false) {
       @Override
-      FedRateOptimizer create(Ops tf, boolean fused) {
+      SuperconvOptimizer create(Ops tf, boolean fused) {
         SimpleAdaSecantOptimizer optimizer =
             new SimpleAdaSecantOptimizer(tf, "simple_adasecant", tf.constant(0.0f), 3.0, fused);
         assertThat(optimizer.fused()).isEqualTo(fused);
@@ -60,7 +60,7 @@ class NativeKernelsTest {
       this.nextBatch = nextBatch;
     }
 
-    abstract FedRateOptimizer create(Ops tf, boolean fused);
+    abstract SuperconvOptimizer create(Ops tf, boolean fused);
   }
 
   /** Small shapes, and one of several kernel blocks (512 elements) with a partial last block. */
@@ -127,7 +127,7 @@ class NativeKernelsTest {
     }
   }
 
-  private static Op assign(Ops tf, FedRateOptimizer optimizer, Variable<TFloat64> w, String slot, double... values) {
+  private static Op assign(Ops tf, SuperconvOptimizer optimizer, Variable<TFloat64> w, String slot, double... values) {
     return tf.assign(optimizer.slotOf(w.asOutput(), slot), tf.constant(values));
   }
 
@@ -255,7 +255,7 @@ class NativeKernelsTest {
         next.add(gNext.get(v).asOutput());
       }
       Placeholder<TBool> apply = tf.placeholder(TBool.class, Placeholder.shape(Shape.scalar()));
-      FedRateOptimizer optimizer = kind.create(tf, fused);
+      SuperconvOptimizer optimizer = kind.create(tf, fused);
       optimizer.applyOnlyIf(apply);
       Op train = optimizer.applyGradients(pairs, kind.nextBatch ? next : null, "train");
       List<Operand<?>> fetched = new ArrayList<>(variables);

@@ -44,7 +44,7 @@ class ResumeTest {
     Run(Map<String, Object> optimizer) {
       OptimizerSpec spec = Optimizers.fromTable(optimizer);
       step = spec.build(tf, List.of(w), loss(c), spec.needsNextBatch() ? loss(cNext) : null, lr, null);
-      schedule = Optimizers.schedule(spec, spec.usesRate() && !(spec instanceof Optimizers.Switching)
+      schedule = Optimizers.schedule(spec, spec.usesRate() && !(spec instanceof SwitchingSpec)
           ? Map.of("type", "triangular", "min", 0.01, "max", 0.1, "cycle_iterations", 5) : null,
           RunLength.ofIterations(STEPS));
       all.add(w);

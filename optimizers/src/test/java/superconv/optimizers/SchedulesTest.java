@@ -97,7 +97,7 @@ class SchedulesTest {
 
   @Test
   void exponentialGammaFromEndOrGiven() {
-    Schedules.Exponential s = (Schedules.Exponential) of(
+    ExponentialSchedule s = (ExponentialSchedule) of(
         Map.of("type", "exponential", "start", 1.0, "end", 0.001), THESIS);
     assertThat(s.gamma()).isCloseTo(0.99982289, within(5e-9));
     assertThat(s.rate(0)).isEqualTo(1.0);
@@ -154,7 +154,7 @@ class SchedulesTest {
     assertThat(s.rate(20)).isEqualTo(0.0);
     assertThat(s.rate(30)).isEqualTo(1.0);
     assertThat(s.rate(49)).isCloseTo(0.9, within(1e-15)); // 9 of the second 20-iteration cycle: 0.45 of the way
-    assertThat(((Schedules.Sequence) s).parts().get(1).iterations()).isEqualTo(30);
+    assertThat(((SequenceSchedule) s).parts().get(1).iterations()).isEqualTo(30);
   }
 
   @Test

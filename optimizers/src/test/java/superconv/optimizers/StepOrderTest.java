@@ -60,7 +60,7 @@ class StepOrderTest {
       Ops tf = Ops.create(graph);
       Variable<TFloat64> w = tf.variable(tf.constant(new double[] {1, 2}));
       Operand<TFloat64> loss = tf.reduceSum(w, tf.constant(0));
-      FedRateOptimizer sgd = new SgdOptimizer(tf, "sgd", tf.placeholder(TFloat64.class), null, 0, false, 0);
+      SuperconvOptimizer sgd = new SgdOptimizer(tf, "sgd", tf.placeholder(TFloat64.class), null, 0, false, 0);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> sgd.minimize(loss))
           .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("explicit").hasMessageContaining("Optimizers.gradients");
     }

@@ -33,10 +33,12 @@ import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.LossScale;
 import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
+import superconv.optimizers.OptimizerPhase;
 import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
 import superconv.optimizers.ScheduledStep;
 import superconv.optimizers.Schedule;
+import superconv.optimizers.SwitchingSpec;
 import superconv.training.listeners.BestWeights;
 import superconv.training.listeners.Checkpoints;
 import superconv.training.listeners.ConsoleLog;
@@ -112,30 +114,29 @@ public final class Trainer {
         spec.testLimit() == 0 ? test : test.limit(spec.testLimit(), spec.seed()));
   }
 
-  /** The optimizer table the optimizers module builds: the phase's own, or a switching table for several. */
-  public static Map<String, Object> optimizerTable(RunSpec spec) {
-    if (spec.phases().size() == 1) {
-      return spec.optimizer().table();
+  /**
+   * The optimizer a run trains with: its one phase's, or a switching optimizer over its phases, built from the
+   * phases as they are (each phase's optimizer validated where the manifest wrote it).
+   */
+  public static OptimizerSpec optimizer(RunSpec spec) {
+    List<Phase> phases = spec.phases();
+    if (phases.size() == 1) {
+      return Optimizers.fromTable(spec.optimizer().table());
     }
-    List<Map<String, Object>> phases = new ArrayList<>();
-    for (Phase phase : spec.phases()) {
-      Map<String, Object> table = new LinkedHashMap<>();
-      table.put("epochs", (long) phase.epochs());
-      table.put("optimizer", phase.optimizer().table());
-      if (phase.schedule() != null) {
-        table.put("schedule", phase.schedule().table());
-      }
-      phases.add(table);
+    List<OptimizerPhase> switching = new ArrayList<>();
+    for (int i = 0; i < phases.size(); i++) {
+      Phase phase = phases.get(i);
+      switching.add(new OptimizerPhase((long) phase.epochs(),
+          Optimizers.fromTable("phases[" + i + "].optimizer", phase.optimizer().table()),
+          phase.schedule() == null ? null : phase.schedule().table()));
     }
-    Map<String, Object> switching = new LinkedHashMap<>();
-    switching.put("type", "switching");
-    switching.put("phases", phases);
-    return switching;
+    return new SwitchingSpec(switching);
   }
 
-  /** The schedule table of a single-phase run (null for optimizers that calculate their rates, or switching). */
-  public static Map<String, Object> scheduleTable(RunSpec spec) {
-    return spec.phases().size() == 1 && spec.schedule() != null ? spec.schedule().table() : null;
+  /** The schedule a run feeds: its one phase's, or (switching) the phases' schedules in sequence. */
+  public static Schedule schedule(RunSpec spec, OptimizerSpec optimizer, RunLength length) {
+    boolean single = spec.phases().size() == 1 && spec.schedule() != null;
+    return Optimizers.schedule(optimizer, single ? spec.schedule().table() : null, length);
   }
 
   public static int iterationsPerEpoch(RunSpec spec, int trainImages) {
@@ -147,8 +148,8 @@ public final class Trainer {
     Files.createDirectories(folder.dir());
     int perEpoch = iterationsPerEpoch(spec, data.train().size());
     RunLength length = new RunLength(spec.epochs(), perEpoch);
-    OptimizerSpec optimizer = Optimizers.fromTable(optimizerTable(spec));
-    Schedule schedule = Optimizers.schedule(optimizer, scheduleTable(spec), length);
+    OptimizerSpec optimizer = optimizer(spec);
+    Schedule schedule = schedule(spec, optimizer, length);
     String device = Devices.choose(spec.device(), Devices.list());
     Map<String, String> checksums = checksums();
     // Checked before anything is written: a folder that cannot be resumed exactly is left as it is.

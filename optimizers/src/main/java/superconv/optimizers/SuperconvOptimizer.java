@@ -23,9 +23,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The common ground of superconv's optimizers: a direct subclass of TensorFlow Framework's {@link Optimizer} whose
- * learning rate (and, where used, momentum) is an {@code Operand} the training loop feeds every step, whose state
- * lives in variables it lists ({@link #stateVariables()}) for initialization and checkpoints, and which reports
- * diagnostics as tensors of the step just taken.
+ * learning rate (and, where used, momentum) is an {@code Operand} the training loop feeds every step (the AdaSecant
+ * variants, which calculate their own rates, take it and ignore it), which updates an explicit list of variables,
+ * whose state lives in variables it lists ({@link #stateVariables()}) for initialization and checkpoints, and which
+ * reports diagnostics as tensors of the step just taken.
  *
  * <p>The framework drives the build: {@code applyGradients} calls {@link #createSlots}, {@link #prepare}, one
  * {@link #applyDense} per variable and {@link #finish}. Subclasses compute every new value first and commit them
@@ -33,7 +34,7 @@ import org.tensorflow.types.family.TType;
  * the same variable) have been computed, so no loss, gradient or state read ever sees a half-updated step (TF1's
  * GATE_GRAPH). One instance builds one train op.
  */
-public abstract class FedRateOptimizer extends Optimizer {
+public abstract class SuperconvOptimizer extends Optimizer {
 
   private final String name;
   /** Ops for everything this optimizer adds: the caller's scope (device, ...) under the optimizer's sub-scope. */
@@ -63,7 +64,7 @@ public abstract class FedRateOptimizer extends Optimizer {
    * @param learningRate the fed learning rate, a scalar of any floating type
    * @param momentum the fed momentum (SGD's mu, Adam's beta1), or null to use the configured constant
    */
-  protected FedRateOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate,
+  protected SuperconvOptimizer(Ops tf, String name, Operand<? extends TNumber> learningRate,
       Operand<? extends TNumber> momentum) {
     super(graphOf(tf), name);
     this.name = name;
