@@ -8,24 +8,20 @@
  * RunLength run = new RunLength(epochs, iterationsPerEpoch);
  * Schedule schedule = Optimizers.schedule(spec, scheduleTable, run);   // scheduleTable may be null (see there)
  *
- * Placeholder<TFloat32> lr = tf.withName("learning_rate").placeholder(TFloat32.class);
- * Placeholder<TFloat32> momentum = schedule.hasMomentum() ? tf.placeholder(TFloat32.class) : null;
- * TrainStep step = spec.build(tf, trainableVariables, loss,
- *     spec.needsNextBatch() ? lossOfNextBatch : null, lr, momentum);
- * // step.stateVariables(): every optimizer variable (slots, step counters, tau); their initializers are
- * // registered with the graph (Session.initialize()); save and restore them with the weights.
+ * ScheduledStep step = ScheduledStep.build(tf, spec, schedule, trainableVariables, loss,
+ *     spec.needsNextBatch() ? lossOfNextBatch : null, TFloat32.class, lossScale, opsToRunAlongside);
+ * // step.stateVariables(): every optimizer variable (slots, step counters, tau, the loss scale); their
+ * // initializers are registered with the graph (Session.initialize()); save and restore them with the weights.
  *
  * for each epoch e, iteration j (counted over the whole run):
- *   TrainStep.PhaseOps phase = step.phaseForEpoch(e);
- *   session.runner().addTarget(phase.trainOp())
- *       .feed(lr, scalar(schedule.rate(j)))
- *       [.feed(momentum, scalar(schedule.momentum(j).getAsDouble()))]
- *       .fetch(loss).fetch(phase.updateNorm())
- *       [.fetch(phase.rateNorm().get()).fetch(phase.rateMean().get())]     // AdaSecant variants
- *       .run();
+ *   Session.Runner runner = session.runner();   // plus the step's data (scalars or a batch)
+ *   ScheduledStep.Values v = step.run(runner, j, e, EnumSet.of(Fetch.LOSS_FINITE, Fetch.LOSS));
+ *   // it fed schedule.rate(j) [and schedule.momentum(j)], ran the train op of the phase owning epoch e
+ *   // with the ops alongside, and fetched what was asked: the loss, its finiteness, the update norm, and
+ *   // the calculated rates' norm and mean where the optimizer has them (AdaSecant variants)
  * }</pre>
  *
- * <p>Fetch the diagnostics in the same run as the train op: they are the values of that step. All assignments of a
+ * <p>The diagnostics come from the same run as the train op: they are the values of that step. All assignments of a
  * step wait for the loss and every gradient of the step, so a loss fetched in the same run is the loss before the
  * update. A switching spec's phases each keep their own state, fresh at the phase's first step (the thesis built a
  * new optimizer at the switch); only the weights carry over.
