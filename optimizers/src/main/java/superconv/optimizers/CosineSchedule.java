@@ -5,6 +5,7 @@ import static superconv.optimizers.Specs.requireRates;
 import static superconv.optimizers.Specs.table;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Cosine annealing from {@code max} to {@code min} over cycles of {@code cycleIterations} (the whole run unless
@@ -19,6 +20,13 @@ public record CosineSchedule(double min, double max, double cycleIterations, dou
         "cycle_iterations = %s is not allowed: expected a cycle of at least 2 iterations", cycleIterations);
     require(Double.isFinite(cycleMult) && cycleMult >= 1, "cycle_mult = %s is not allowed: expected a number >= 1", cycleMult);
     require(peakDecay > 0 && peakDecay <= 1, "peak_decay = %s is not allowed: expected a factor in (0, 1]", peakDecay);
+  }
+
+  /** Reads a {@code cosine} table; one cycle spans {@code run} unless given. */
+  static CosineSchedule fromTable(Table t, Span run) {
+    t.allowOnly(Set.of("type", "min", "max", "cycle_epochs", "cycle_iterations", "cycle_mult", "peak_decay"));
+    return new CosineSchedule(t.number("min", 0.0), t.number("max"),
+        Schedules.cycle(t, run, (double) run.iterations()), t.number("cycle_mult", 1.0), t.number("peak_decay", 1.0));
   }
 
   @Override

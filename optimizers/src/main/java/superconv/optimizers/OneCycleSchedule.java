@@ -7,6 +7,7 @@ import static superconv.optimizers.Specs.table;
 
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Smith and Topin's 1cycle: one triangular cycle of {@code cycleIterations} from {@code min} to {@code max} and
@@ -30,6 +31,31 @@ public record OneCycleSchedule(double min, double max, double cycleIterations, d
         "a number in [0, 1)");
     require(Double.isNaN(momentumMax) || momentumMin <= momentumMax,
         "momentum_min = %s is not allowed: expected a number <= momentum_max (%s)", momentumMin, momentumMax);
+  }
+
+  /** Reads a {@code one-cycle} table; the cycle is 0.9 of {@code run} unless given. */
+  static OneCycleSchedule fromTable(Table t, Span run) {
+    t.allowOnly(Set.of("type", "min", "max", "cycle_fraction", "cycle_epochs", "cycle_iterations", "final_div",
+        "momentum_max", "momentum_min"));
+    if (t.has("cycle_fraction") && (t.has("cycle_epochs") || t.has("cycle_iterations"))) {
+      throw t.fail("give one of cycle_fraction, cycle_epochs, cycle_iterations, not several");
+    }
+    double n = run.iterations();
+    double cycle = t.has("cycle_fraction")
+        ? fraction(t, "cycle_fraction") * n
+        : Schedules.cycle(t, run, 0.9 * n);
+    double momentumMax = t.number("momentum_max", Double.NaN);
+    double momentumMin = t.number("momentum_min", Double.NaN);
+    return new OneCycleSchedule(t.number("min"), t.number("max"), cycle, t.number("final_div", 100.0), n,
+        momentumMax, momentumMin);
+  }
+
+  private static double fraction(Table t, String key) {
+    double f = t.number(key);
+    if (!(f > 0 && f <= 1)) {
+      throw t.bad(key, t.map().get(key), "a fraction in (0, 1]");
+    }
+    return f;
   }
 
   @Override

@@ -4,6 +4,7 @@ import static superconv.optimizers.Specs.requireRates;
 import static superconv.optimizers.Specs.table;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Thesis 4.3.3: a fresh rate uniform in [min, max) every iteration. The value is a pure function of (seed,
@@ -12,6 +13,12 @@ import java.util.Map;
 public record RandomSchedule(double min, double max, long seed) implements Schedule {
   public RandomSchedule {
     requireRates(min, max);
+  }
+
+  /** Reads a {@code random} table (the run's length does not matter to it). */
+  static RandomSchedule fromTable(Table t, Span run) {
+    t.allowOnly(Set.of("type", "min", "max", "seed"));
+    return new RandomSchedule(t.number("min"), t.number("max"), t.has("seed") ? t.integer("seed") : 0L);
   }
 
   @Override

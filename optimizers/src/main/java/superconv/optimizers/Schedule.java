@@ -7,15 +7,9 @@ import java.util.OptionalDouble;
  * A learning-rate schedule: an immutable value answering the rate of iteration j = 0, 1, ... of a run (and, for
  * schedules that cycle it, the momentum). The training loop feeds {@link #rate} into the optimizer's learning-rate
  * placeholder every step; {@code superconv schedule} plots the same values. Build one with {@link Schedules#fromTable}.
+ * Not sealed: a new schedule is a record with its own table reader, registered in {@link Schedules}.
  */
-public sealed interface Schedule
-    permits ConstantSchedule,
-        TriangularSchedule,
-        OneCycleSchedule,
-        ExponentialSchedule,
-        RandomSchedule,
-        CosineSchedule,
-        SequenceSchedule {
+public interface Schedule {
 
   /** The {@code type} of the table this schedule was built from. */
   String type();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /** One schedule for a number of iterations, then another: each part counts its own iterations from 0. */
 public record SequenceSchedule(List<Part> parts) implements Schedule {
@@ -28,6 +29,28 @@ public record SequenceSchedule(List<Part> parts) implements Schedule {
       require(p.schedule().hasMomentum() == momentum,
           "either every part cycles the momentum or none does (part at iteration %d differs)", p.start());
     }
+  }
+
+  /** Reads a {@code sequence} table: each part's schedule is laid over that part of {@code run} alone. */
+  static SequenceSchedule fromTable(Table t, Span run) {
+    t.allowOnly(Set.of("type", "parts"));
+    List<Table> parts = t.tables("parts");
+    SequenceLayout layout = new SequenceLayout(run);
+    for (int i = 0; i < parts.size(); i++) {
+      Table p = parts.get(i);
+      p.allowOnly(Set.of("epochs", "iterations", "schedule"));
+      if (p.has("epochs") && p.has("iterations")) {
+        throw p.fail("give epochs or iterations, not both");
+      }
+      Long length = p.has("epochs")
+          ? Long.valueOf(Math.multiplyExact(p.positiveInteger("epochs"), run.iterationsPerEpoch()))
+          : p.has("iterations") ? Long.valueOf(p.positiveInteger("iterations")) : null;
+      if (length == null && i < parts.size() - 1) {
+        throw p.fail("missing key 'epochs' or 'iterations' (only the last part may omit its length: it takes the rest)");
+      }
+      layout.add(p.where(), length, partRun -> Schedules.fromTable(p.table("schedule"), partRun));
+    }
+    return layout.sequence(t.where());
   }
 
   @Override

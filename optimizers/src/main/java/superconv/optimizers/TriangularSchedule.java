@@ -5,6 +5,7 @@ import static superconv.optimizers.Specs.requireRates;
 import static superconv.optimizers.Specs.table;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The thesis's N-cycle CLR: from {@code min} up to {@code max} and back in every cycle of {@code cycleIterations}
@@ -20,6 +21,13 @@ public record TriangularSchedule(double min, double max, double cycleIterations,
         "cycle_iterations = %s is not allowed: expected a cycle of at least 2 iterations", cycleIterations);
     require(upFraction > 0 && upFraction < 1, "up_fraction = %s is not allowed: expected a number in (0, 1)", upFraction);
     require(peakDecay > 0 && peakDecay <= 1, "peak_decay = %s is not allowed: expected a factor in (0, 1]", peakDecay);
+  }
+
+  /** Reads a {@code triangular} table; its cycle length is required. */
+  static TriangularSchedule fromTable(Table t, Span run) {
+    t.allowOnly(Set.of("type", "min", "max", "cycle_epochs", "cycle_iterations", "up_fraction", "peak_decay"));
+    return new TriangularSchedule(t.number("min"), t.number("max"), Schedules.cycle(t, run, null),
+        t.number("up_fraction", 0.5), t.number("peak_decay", 1.0));
   }
 
   @Override
