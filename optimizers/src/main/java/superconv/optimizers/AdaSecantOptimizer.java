@@ -1,7 +1,11 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.table;
+
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
@@ -33,6 +37,36 @@ import org.tensorflow.types.family.TType;
  * kernels) as the TensorFlow ops below. Both compute the same operations in the same order.
  */
 public final class AdaSecantOptimizer extends SuperconvOptimizer {
+
+  /** {@code { type = "adasecant" }}: thesis Alg. 3.1 with the decisions of 3.3; needs the next batch's loss. */
+  public record Spec() implements CalculatedRateSpec {
+    /** Reads an {@code adasecant} table, which has nothing to set. */
+    static Spec fromTable(Table t) {
+      t.allowOnly(Set.of("type"));
+      return new Spec();
+    }
+
+    @Override
+    public String type() {
+      return "adasecant";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type());
+    }
+
+    @Override
+    public boolean needsNextBatch() {
+      return true;
+    }
+
+    @Override
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new AdaSecantOptimizer(tf, name, learningRate);
+    }
+  }
 
   private static final String[] STATE = {
     "tau", "mean_g", "mean_g2", "numerator", "denominator", "mean_delta", "mean_delta2", "mean_a_delta", "mean_a",

@@ -1,6 +1,11 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.requireParameter;
+import static superconv.optimizers.Specs.table;
+
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
@@ -17,6 +22,51 @@ import org.tensorflow.types.family.TType;
  * replaces b1 (cyclical momentum).
  */
 public final class AdamOptimizer extends SuperconvOptimizer {
+
+  /**
+   * {@code { type = "adam", beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 }}: PyTorch's Adam; type {@code cus-adam}
+   * ({@code firstMomentCorrection} false) drops the first moment's bias correction (thesis 3.2).
+   */
+  public record Spec(double beta1, double beta2, double epsilon, boolean firstMomentCorrection)
+      implements SingleOptimizerSpec {
+    public Spec {
+      requireParameter(beta1 >= 0 && beta1 < 1, "beta1", beta1, "a number in [0, 1)");
+      requireParameter(beta2 >= 0 && beta2 < 1, "beta2", beta2, "a number in [0, 1)");
+      requireParameter(epsilon > 0 && Double.isFinite(epsilon), "epsilon", epsilon, "a finite number > 0");
+    }
+
+    /** Reads an {@code adam} table. */
+    static Spec adam(Table t) {
+      return fromTable(t, true);
+    }
+
+    /** Reads a {@code cus-adam} table: the same keys as adam's. */
+    static Spec cusAdam(Table t) {
+      return fromTable(t, false);
+    }
+
+    private static Spec fromTable(Table t, boolean firstMomentCorrection) {
+      t.allowOnly(Set.of("type", "beta1", "beta2", "epsilon"));
+      return new Spec(t.number("beta1", 0.9), t.number("beta2", 0.999), t.number("epsilon", 1e-8),
+          firstMomentCorrection);
+    }
+
+    @Override
+    public String type() {
+      return firstMomentCorrection ? "adam" : "cus-adam";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type(), "beta1", beta1, "beta2", beta2, "epsilon", epsilon);
+    }
+
+    @Override
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new AdamOptimizer(tf, name, learningRate, fedMomentum, beta1, beta2, epsilon, firstMomentCorrection);
+    }
+  }
 
   private final double beta1;
   private final double beta2;

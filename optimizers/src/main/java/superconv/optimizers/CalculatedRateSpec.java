@@ -4,7 +4,7 @@ package superconv.optimizers;
  * The specs of the AdaSecant variants: they compute their own per-element rates, so the fed rate and momentum are
  * ignored.
  */
-sealed interface CalculatedRateSpec extends SingleOptimizerSpec permits SimpleAdaSecantSpec, AdaSecantSpec {
+interface CalculatedRateSpec extends SingleOptimizerSpec {
   @Override
   default boolean usesRate() {
     return false;

@@ -1,7 +1,13 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.requireParameter;
+import static superconv.optimizers.Specs.table;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
@@ -15,6 +21,38 @@ import org.tensorflow.types.family.TType;
  * lr*step. A fed momentum (cyclical, from a one-cycle schedule) replaces the constant mu.
  */
 public final class SgdOptimizer extends SuperconvOptimizer {
+
+  /** {@code { type = "sgd", momentum = 0, nesterov = false, weight_decay = 0 }}: PyTorch's SGD. */
+  public record Spec(double momentum, boolean nesterov, double weightDecay) implements SingleOptimizerSpec {
+    public Spec {
+      requireParameter(momentum >= 0 && momentum < 1, "momentum", momentum, "a number in [0, 1)");
+      requireParameter(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay", weightDecay,
+          "a finite number >= 0");
+      require(!nesterov || momentum > 0, "nesterov = true is not allowed with momentum = 0: expected momentum > 0");
+    }
+
+    /** Reads an {@code sgd} table. */
+    static Spec fromTable(Table t) {
+      t.allowOnly(Set.of("type", "momentum", "nesterov", "weight_decay"));
+      return new Spec(t.number("momentum", 0.0), t.bool("nesterov", false), t.number("weight_decay", 0.0));
+    }
+
+    @Override
+    public String type() {
+      return "sgd";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type(), "momentum", momentum, "nesterov", nesterov, "weight_decay", weightDecay);
+    }
+
+    @Override
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new SgdOptimizer(tf, name, learningRate, fedMomentum, momentum, nesterov, weightDecay);
+    }
+  }
 
   private final double momentum;
   private final boolean nesterov;

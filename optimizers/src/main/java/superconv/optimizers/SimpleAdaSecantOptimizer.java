@@ -1,7 +1,12 @@
 package superconv.optimizers;
 
+import static superconv.optimizers.Specs.require;
+import static superconv.optimizers.Specs.table;
+
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
@@ -19,6 +24,35 @@ import org.tensorflow.types.family.TType;
  * ({@code simple_adasecant_update.c}), in place; elsewhere as the TensorFlow ops below, the same operations.
  */
 public final class SimpleAdaSecantOptimizer extends SuperconvOptimizer {
+
+  /** {@code { type = "simple-adasecant", threshold = 10 }} (threshold +inf when absent): thesis Alg. 3.2. */
+  public record Spec(double threshold) implements CalculatedRateSpec {
+    public Spec {
+      require(threshold > 0, "threshold = %s is not allowed: expected a number > 0 (inf for none)", threshold);
+    }
+
+    /** Reads a {@code simple-adasecant} table. */
+    static Spec fromTable(Table t) {
+      t.allowOnly(Set.of("type", "threshold"));
+      return new Spec(t.number("threshold", Double.POSITIVE_INFINITY));
+    }
+
+    @Override
+    public String type() {
+      return "simple-adasecant";
+    }
+
+    @Override
+    public Map<String, Object> toTable() {
+      return table(type(), "threshold", threshold);
+    }
+
+    @Override
+    public SuperconvOptimizer create(Ops tf, String name, Operand<? extends TNumber> learningRate,
+        Operand<? extends TNumber> fedMomentum) {
+      return new SimpleAdaSecantOptimizer(tf, name, learningRate, threshold);
+    }
+  }
 
   private final double threshold;
   private final boolean fused;

@@ -10,9 +10,10 @@ import org.tensorflow.types.family.TNumber;
 /**
  * The spec of one optimizer, which builds one {@link SuperconvOptimizer} (for a whole run, or for one phase of a
  * {@link SwitchingSpec}). By default it is driven by the fed rate and momentum and needs one batch a step, as SGD
- * and Adam are; the AdaSecant variants ({@link CalculatedRateSpec}) override what differs.
+ * and Adam are; the AdaSecant variants ({@link CalculatedRateSpec}) override what differs. Open to any optimizer's
+ * nested {@code Spec}, so that adding one touches no list here.
  */
-sealed interface SingleOptimizerSpec extends OptimizerSpec permits SgdSpec, AdamSpec, CalculatedRateSpec {
+non-sealed interface SingleOptimizerSpec extends OptimizerSpec {
   @Override
   default boolean needsNextBatch() {
     return false;

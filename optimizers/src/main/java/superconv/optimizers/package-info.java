@@ -52,6 +52,12 @@
  * {@code simple-adasecant} (threshold = inf), {@code adasecant}, {@code switching} (phases = [{ epochs, optimizer,
  * schedule }, ...]).
  *
+ * <p>Adding a type touches two files. A schedule: its record implementing {@link superconv.optimizers.Schedule},
+ * with a static {@code fromTable(Table, Span)}, and its line in {@code Schedules.PARSERS}. An optimizer: its
+ * {@link superconv.optimizers.SuperconvOptimizer} subclass, with a nested {@code Spec} record (e.g. {@link
+ * superconv.optimizers.SgdOptimizer.Spec}) that reads its table, and its line in {@code Optimizers.PARSERS}. The
+ * {@code TYPES} lists, and the messages naming the valid types, follow from the registries.
+ *
  * <p>{@link superconv.optimizers.Trace} runs any of them on a small problem exactly as training does.
  */
 package superconv.optimizers;

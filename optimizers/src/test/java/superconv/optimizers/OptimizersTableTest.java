@@ -15,7 +15,8 @@ class OptimizersTableTest {
         .isEqualTo(Map.of("type", "sgd", "momentum", 0.0, "nesterov", false, "weight_decay", 0.0));
     assertThat(Optimizers.fromTable(Map.of("type", "adam")).toTable())
         .isEqualTo(Map.of("type", "adam", "beta1", 0.9, "beta2", 0.999, "epsilon", 1e-8));
-    assertThat(Optimizers.fromTable(Map.of("type", "cus-adam"))).isEqualTo(new AdamSpec(0.9, 0.999, 1e-8, false));
+    assertThat(Optimizers.fromTable(Map.of("type", "cus-adam")))
+        .isEqualTo(new AdamOptimizer.Spec(0.9, 0.999, 1e-8, false));
     assertThat(Optimizers.fromTable(Map.of("type", "simple-adasecant")).toTable())
         .containsEntry("threshold", Double.POSITIVE_INFINITY);
     for (Map<String, Object> table : List.<Map<String, Object>>of(
@@ -63,22 +64,24 @@ class OptimizersTableTest {
   void aSwitchingSpecBuiltFromPhasesIsTheOneItsTableGives() {
     Map<String, Object> triangular = Map.of("type", "triangular", "min", 0.001, "max", 1.0, "cycle_epochs", 25);
     SwitchingSpec typed = new SwitchingSpec(List.of(
-        new OptimizerPhase(13L, new SgdSpec(0, false, 0), triangular),
-        new OptimizerPhase(null, new SimpleAdaSecantSpec(10), null)));
+        new OptimizerPhase(13L, new SgdOptimizer.Spec(0, false, 0), triangular),
+        new OptimizerPhase(null, new SimpleAdaSecantOptimizer.Spec(10), null)));
     assertThat(typed).isEqualTo(Optimizers.fromTable(switching()));
     assertThat(typed.startEpoch(1)).isEqualTo(13);
     RunLength run = new RunLength(100, 390);
     assertThat(Optimizers.schedule(typed, null, run))
         .isEqualTo(Optimizers.schedule(Optimizers.fromTable(switching()), null, run));
 
-    assertThatThrownBy(() -> new OptimizerPhase(13L, new SgdSpec(0, false, 0), null))
+    assertThatThrownBy(() -> new OptimizerPhase(13L, new SgdOptimizer.Spec(0, false, 0), null))
         .hasMessage("missing key 'schedule': sgd uses the fed learning rate");
     assertThatThrownBy(() -> new OptimizerPhase(1L, typed, null))
         .hasMessage("a phase cannot itself be a switching optimizer");
-    assertThatThrownBy(() -> new SwitchingSpec(List.of(new OptimizerPhase(null, new AdaSecantSpec(), null),
-        new OptimizerPhase(null, new AdaSecantSpec(), null))))
+    assertThatThrownBy(() -> new SwitchingSpec(List.of(
+        new OptimizerPhase(null, new AdaSecantOptimizer.Spec(), null),
+        new OptimizerPhase(null, new AdaSecantOptimizer.Spec(), null))))
         .hasMessage("phases[0]: missing key 'epochs' (only the last phase may omit it: it runs to the end)");
-    assertThatThrownBy(() -> new SwitchingSpec(List.of(new OptimizerPhase(null, new AdaSecantSpec(), null))))
+    assertThatThrownBy(() -> new SwitchingSpec(
+        List.of(new OptimizerPhase(null, new AdaSecantOptimizer.Spec(), null))))
         .hasMessage("phases lists 1 phase; switching needs at least 2");
   }
 
