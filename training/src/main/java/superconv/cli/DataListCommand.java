@@ -25,7 +25,7 @@ final class DataListCommand implements Callable<Integer> {
   boolean help;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
+      description = "Data root, the only place looked at (default: $SUPERCONV_DATA, else ~/.cache/superconv and then /usr/share/datasets).")
   Path dataDir;
 
   @Option(names = "--json", description = "Print one JSON array as the last line.")

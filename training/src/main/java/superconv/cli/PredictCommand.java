@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
     String id;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
+        description = "Data root, the only place looked at (default: $SUPERCONV_DATA, else ~/.cache/superconv and then /usr/share/datasets).")
     Path dataDir;
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N test images.")
