@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * shared roots searched after it. A set lives in {@code <root>/<Dataset.folderName()>}.
  *
  * <p>The writable root is {@code --data-dir} when given, else the environment variable {@code SUPERCONV_DATA}, else
- * {@code ~/.cache/superconv}. The shared root is {@code /usr/share/datasets}, where Debian's
- * {@code dataset-fashion-mnist} package installs {@code fashion-mnist/*-idx?-ubyte.gz}.
+ * {@code ~/.cache/superconv}. Only the last, the default, has a shared root after it: {@code /usr/share/datasets},
+ * where Debian's {@code dataset-fashion-mnist} package installs {@code fashion-mnist/*-idx?-ubyte.gz}. A root the
+ * user named is the only place looked at: a run must not train, unnoticed, on files from somewhere else.
  *
  * @param root the writable root, searched first
  * @param sharedRoots read-only roots searched after it, in order
@@ -33,21 +34,22 @@ public record DataLocation(Path root, List<Path> sharedRoots) {
     sharedRoots = sharedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
-  /** The standard location: {@code dataDir} if not null, else {@code $SUPERCONV_DATA}, else {@code ~/.cache/superconv}. */
+  /**
+   * The standard location: {@code dataDir} if not null, else {@code $SUPERCONV_DATA}, else {@code ~/.cache/superconv}
+   * followed by {@code /usr/share/datasets}.
+   */
   public static DataLocation standard(Path dataDir) {
     return standard(dataDir, System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
   static DataLocation standard(Path dataDir, Map<String, String> env, Path home) {
-    Path root;
     if (dataDir != null) {
-      root = dataDir;
-    } else if (env.get(DATA_DIR_ENV) != null && !env.get(DATA_DIR_ENV).isBlank()) {
-      root = Path.of(env.get(DATA_DIR_ENV));
-    } else {
-      root = home.resolve(".cache").resolve("superconv");
+      return only(dataDir);
     }
-    return new DataLocation(root, List.of(DEBIAN_DATASETS));
+    if (env.get(DATA_DIR_ENV) != null && !env.get(DATA_DIR_ENV).isBlank()) {
+      return only(Path.of(env.get(DATA_DIR_ENV)));
+    }
+    return new DataLocation(home.resolve(".cache").resolve("superconv"), List.of(DEBIAN_DATASETS));
   }
 
   /** Only {@code root}, no shared roots. */
@@ -129,7 +131,9 @@ public record DataLocation(Path root, List<Path> sharedRoots) {
       if (!Files.isDirectory(folder)) {
         return folder.toString();
       }
-      return folder + " (lacks " + String.join(", ", missingFiles(dataset, folder)) + ")";
+      return folder + " (lacks " + missingFiles(dataset, folder).stream()
+          .map(name -> Files.isDirectory(folder.resolve(name)) ? name + ", which is a directory there" : name)
+          .collect(Collectors.joining(", ")) + ")";
     }).collect(Collectors.joining(", ")));
     Path target = folder(dataset);
     String files = String.join(", ", allFiles(dataset));

@@ -147,7 +147,7 @@ public final class Fetcher {
       Files.createDirectories(root);
       staging = Files.createTempDirectory(root, ".superconv-fetch-" + dataset.id() + "-");
     } catch (IOException e) {
-      throw new DatasetException(root + ": cannot create a folder there: " + e.getMessage(), e);
+      throw new DatasetException(root + ": cannot create a folder there: " + IoErrors.reason(e), e);
     }
     Thread cleanup = new Thread(() -> deleteQuietly(staging), "superconv-fetch-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -197,7 +197,7 @@ public final class Fetcher {
     try {
       Files.createDirectory(folder);
     } catch (IOException e) {
-      throw new DatasetException(folder + ": cannot create: " + e.getMessage(), e);
+      throw new DatasetException(folder + ": cannot create: " + IoErrors.reason(e), e);
     }
     for (RemoteFile file : files) {
       download(downloadBase(dataset).resolve(file.name()), file, folder.resolve(file.name()));
@@ -363,7 +363,7 @@ public final class Fetcher {
     return describe(e);
   }
 
-  /** An I/O failure in words: its message, else the innermost cause's, named by class where there is no message. */
+  /** An I/O failure in words: a file failure as {@link IoErrors#describe}, else the first message along its causes. */
   private static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
@@ -373,10 +373,13 @@ public final class Fetcher {
       return "host not found (no network?)";
     }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.nio.file.FileSystemException f) {
+        return IoErrors.describe(f);
+      }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         return t.getMessage();
       }
     }
-    return root.getClass().getSimpleName();
+    return "no details given";
   }
 }

@@ -25,8 +25,7 @@ final class Readers {
     if (e instanceof NoSuchFileException) {
       return new DatasetException(file + ": no such file", e);
     }
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new DatasetException(file + ": cannot read: " + detail, e);
+    return new DatasetException(file + ": cannot read: " + IoErrors.reason(e), e);
   }
 
   /**

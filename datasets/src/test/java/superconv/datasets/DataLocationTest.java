@@ -26,6 +26,44 @@ class DataLocationTest {
   }
 
   @Test
+  void aRootTheUserNamedIsTheOnlyPlaceLookedAt() {
+    Path home = Path.of("/home/someone");
+    assertThat(DataLocation.standard(Path.of("/flag"), Map.of(), home).sharedRoots()).isEmpty();
+    assertThat(DataLocation.standard(null, Map.of("SUPERCONV_DATA", "/data/sets"), home).sharedRoots()).isEmpty();
+    assertThat(DataLocation.standard(Path.of("/flag"), Map.of(), home).candidates(Dataset.FASHION_MNIST))
+        .containsExactly(Path.of("/flag/fashion-mnist"));
+  }
+
+  @Test
+  void anExplicitRootWithoutTheFilesFailsOfflineNamingItNotFallingBackToTheSharedRoot() throws Exception {
+    Path mine = dir.resolve("mine");
+    Path folder = mine.resolve("fashion-mnist");
+    Files.createDirectories(folder.resolve("train-images-idx3-ubyte"));
+    DataLocation location = DataLocation.standard(mine, Map.of(), dir);
+    // Before, /usr/share/datasets/fashion-mnist (Debian's package, where installed) was found instead.
+    assertThat(location.find(Dataset.FASHION_MNIST)).isEmpty();
+    assertThatThrownBy(() -> Datasets.locate(Dataset.FASHION_MNIST, location, FetchPolicy.OFFLINE, new Fetcher()))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageStartingWith("fashion-mnist not found (offline, so not downloaded): looked in " + folder
+            + " (lacks train-images-idx3-ubyte, which is a directory there, train-labels-idx1-ubyte")
+        .hasMessageNotContaining(DataLocation.DEBIAN_DATASETS.toString())
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void fileFailuresSayWhatHappenedNotTheExceptionClass() {
+    Path file = dir.resolve("t10k-labels-idx1-ubyte");
+    assertThat(Readers.failure(file, new java.nio.file.AccessDeniedException(file.toString())).getMessage())
+        .isEqualTo(file + ": cannot read: permission denied");
+    assertThat(Readers.failure(file, new java.nio.file.FileSystemException(file.toString(), null, "Is a directory"))
+        .getMessage()).isEqualTo(file + ": cannot read: is a directory");
+    assertThat(Readers.failure(file, new java.io.IOException()).getMessage())
+        .isEqualTo(file + ": cannot read: input/output error");
+    assertThat(IoErrors.describe(new java.nio.file.AccessDeniedException("/data/x")))
+        .isEqualTo("/data/x: permission denied");
+  }
+
+  @Test
   void findsTheFirstCompleteFolder() throws Exception {
     Path mine = dir.resolve("mine");
     Path shared = dir.resolve("shared");

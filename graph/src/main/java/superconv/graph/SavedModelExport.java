@@ -68,15 +68,34 @@ public final class SavedModelExport {
    */
   public static Exported export(
       Session session, ResNet<TFloat32> trained, DataProtocol protocol, ChannelStats stats, List<String> classNames, Path directory) {
+    return export(session, trained, protocol, stats, classNames, directory, () -> { });
+  }
+
+  /** A check that may refuse, by throwing, to replace what is at the export's directory. */
+  @FunctionalInterface
+  public interface ReplaceCheck {
+    void check() throws IOException;
+  }
+
+  /**
+   * As {@link #export(Session, ResNet, DataProtocol, ChannelStats, List, Path)}, running {@code beforeReplace} right
+   * before the finished model is renamed into place: when it throws, the model is discarded and {@code directory}
+   * is left as it was, as are the folders created for it.
+   */
+  public static Exported export(Session session, ResNet<TFloat32> trained, DataProtocol protocol, ChannelStats stats,
+      List<String> classNames, Path directory, ReplaceCheck beforeReplace) {
     ModelSpec spec = trained.spec();
     checkArgument(
         classNames.size() == spec.classes(), "%s class names given for a %s-class network", classNames.size(), spec.classes());
     Map<String, Variable<TFloat32>> source = trained.variablesByName();
     Path temp = null;
+    Path createdParent = null;
+    boolean done = false;
     var runner = session.runner();
     source.values().forEach(runner::fetch);
     try (Result values = runner.run()) {
       Path parent = directory.toAbsolutePath().getParent();
+      createdParent = firstMissing(parent);
       Files.createDirectories(parent);
       temp = Files.createTempDirectory(parent, directory.getFileName() + ".tmp-");
       Files.delete(temp); // the exporter creates it
@@ -119,8 +138,10 @@ public final class SavedModelExport {
         SavedModelBundle.exporter(temp.toString()).withSession(s).withSignature(signature).export();
       }
       Files.writeString(temp.resolve(LABELS_FILE), String.join("\n", classNames) + "\n", StandardCharsets.UTF_8);
+      beforeReplace.check();
       replace(temp, directory);
       temp = null;
+      done = true;
       long bytes = sizeOf(directory.resolve("variables"));
       long state = trained.stateVariables().stream().mapToLong(v -> v.shape().size()).sum();
       LOG.info("exported {} ({} parameters, {} bytes of variables) to {}", spec.network(), trained.parameters(), bytes, directory);
@@ -131,6 +152,33 @@ public final class SavedModelExport {
       if (temp != null) {
         deleteQuietly(temp);
       }
+      if (!done && createdParent != null) {
+        deleteEmptyFolders(createdParent);
+      }
+    }
+  }
+
+  /** The outermost folder of {@code dir} that does not exist yet (null when it exists). */
+  private static Path firstMissing(Path dir) {
+    Path missing = null;
+    for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
+  /** Deletes the folders an unfinished export created, as long as nothing else was put in them. */
+  private static void deleteEmptyFolders(Path top) {
+    try (Stream<Path> files = Files.walk(top)) {
+      files.sorted(Comparator.reverseOrder()).filter(Files::isDirectory).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          LOG.debug("leaving {}: {}", p, e.getMessage());
+        }
+      });
+    } catch (IOException e) {
+      LOG.debug("leaving {}: {}", top, e.getMessage());
     }
   }
 

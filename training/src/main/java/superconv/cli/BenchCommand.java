@@ -98,15 +98,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  @Mixin ErrorReporting errors;
+  @Mixin Verbose verbose;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Bench.Spec benchSpec;
     try {
       benchSpec = new Bench.Spec(Network.parse(network), width, batch, steps, warmup,
           new SessionOptions(threads, interOpThreads == null ? threads : interOpThreads, xla),
-          ScheduleCommand.inlineTable(spec, "--optimizer", optimizer), device, synthetic, dataFormat,
+          InlineTables.parse(spec, "--optimizer", optimizer), device, synthetic, dataFormat,
           Precision.parse(precision), memoryCheck,
           profile, Bench.CIFAR_TRAIN);
       superconv.optimizers.Optimizers.fromTable(benchSpec.optimizer());
@@ -114,42 +114,40 @@ final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return errors.run(() -> {
-      Bench.Measurement r = Bench.run(benchSpec);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "%s width %d, batch %d, %s, %s threads, %s%s%n", r.network(), r.width(), r.batch(),
-          r.device(), threads == 0 ? "default" : Integer.toString(threads), r.optimizer(),
-          r.synthetic() ? ", synthetic (no pipeline)" : "");
-      if (!r.precision().equals("float32")) {
-        out.printf("precision     %s compute, float32 weights%s%n", r.precision(),
-            r.precision().equals("float16") ? ", dynamic loss scaling" : "");
+    Bench.Measurement r = Bench.run(benchSpec);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s width %d, batch %d, %s, %s threads, %s%s%n", r.network(), r.width(), r.batch(),
+        r.device(), threads == 0 ? "default" : Integer.toString(threads), r.optimizer(),
+        r.synthetic() ? ", synthetic (no pipeline)" : "");
+    if (!r.precision().equals("float32")) {
+      out.printf("precision     %s compute, float32 weights%s%n", r.precision(),
+          r.precision().equals("float16") ? ", dynamic loss scaling" : "");
+    }
+    out.printf(Locale.ROOT, "step          %.1f ms median (min %.1f) over %d steps: %.1f images/s%n",
+        r.msPerStepMedian(), r.msPerStepMin(), r.steps(), r.imagesPerS());
+    if (!r.synthetic()) {
+      out.printf(Locale.ROOT, "pipeline      %.2f ms alone, %.1f%% of a step%n", r.pipelineMs(),
+          100 * r.pipelineShare());
+    }
+    out.printf(Locale.ROOT, "graph build   %.0f ms, session start %.0f ms, first step %.0f ms%n",
+        r.graphBuildMs(), r.sessionStartMs(), r.firstStepMs());
+    out.printf(Locale.ROOT, "peak memory   %.0f MiB resident%n", r.peakRssMiB());
+    if (memoryCheck) {
+      out.printf(Locale.ROOT, "memory check  %.0f MiB after %d steps, %.0f MiB after %d: %+.2f%%%n",
+          r.rssAfterFirstMiB(), Bench.MEMORY_FIRST, r.rssAfterLastMiB(), 10 * Bench.MEMORY_FIRST,
+          100 * r.rssGrowth());
+    }
+    if (profile) {
+      out.printf("%-32s %6s %10s%n", "op (traced step)", "nodes", "ms");
+      for (Bench.OpTime t : r.profile()) {
+        out.printf(Locale.ROOT, "%-32s %6d %10.2f%n", t.op(), t.nodes(), t.ms());
       }
-      out.printf(Locale.ROOT, "step          %.1f ms median (min %.1f) over %d steps: %.1f images/s%n",
-          r.msPerStepMedian(), r.msPerStepMin(), r.steps(), r.imagesPerS());
-      if (!r.synthetic()) {
-        out.printf(Locale.ROOT, "pipeline      %.2f ms alone, %.1f%% of a step%n", r.pipelineMs(),
-            100 * r.pipelineShare());
-      }
-      out.printf(Locale.ROOT, "graph build   %.0f ms, session start %.0f ms, first step %.0f ms%n",
-          r.graphBuildMs(), r.sessionStartMs(), r.firstStepMs());
-      out.printf(Locale.ROOT, "peak memory   %.0f MiB resident%n", r.peakRssMiB());
-      if (memoryCheck) {
-        out.printf(Locale.ROOT, "memory check  %.0f MiB after %d steps, %.0f MiB after %d: %+.2f%%%n",
-            r.rssAfterFirstMiB(), Bench.MEMORY_FIRST, r.rssAfterLastMiB(), 10 * Bench.MEMORY_FIRST,
-            100 * r.rssGrowth());
-      }
-      if (profile) {
-        out.printf("%-32s %6s %10s%n", "op (traced step)", "nodes", "ms");
-        for (Bench.OpTime t : r.profile()) {
-          out.printf(Locale.ROOT, "%-32s %6d %10.2f%n", t.op(), t.nodes(), t.ms());
-        }
-      }
-      if (json) {
-        out.println(Json.line(row(r, threads)));
-      }
-      out.flush();
-      return 0;
-    });
+    }
+    if (json) {
+      out.println(Json.line(row(r, threads)));
+    }
+    out.flush();
+    return 0;
   }
 
   static Map<String, Object> row(Bench.Measurement r, int threads) {

@@ -37,23 +37,21 @@ final class DataFetchCommand implements Callable<Integer> {
       description = "Data root to install into (default: $SUPERCONV_DATA, else ~/.cache/superconv).")
   Path dataDir;
 
-  @Mixin ErrorReporting errors;
+  @Mixin Verbose verbose;
 
   @Override
-  public Integer call() {
-    return errors.run(() -> {
-      Dataset set = Dataset.fromId(dataset);
-      DataLocation location = DataLocation.standard(dataDir);
-      PrintWriter out = spec.commandLine().getOut();
-      Optional<Path> found = location.find(set);
-      if (found.isPresent()) {
-        out.println(set.id() + " is already in " + found.get());
-      } else {
-        Path folder = new Fetcher().fetch(set, location.root());
-        out.println(set.id() + " is ready in " + folder);
-      }
-      out.flush();
-      return 0;
-    });
+  public Integer call() throws Exception {
+    Dataset set = Dataset.fromId(dataset);
+    DataLocation location = DataLocation.standard(dataDir);
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<Path> found = location.find(set);
+    if (found.isPresent()) {
+      out.println(set.id() + " is already in " + found.get());
+    } else {
+      Path folder = new Fetcher().fetch(set, location.root());
+      out.println(set.id() + " is ready in " + folder);
+    }
+    out.flush();
+    return 0;
   }
 }

@@ -41,28 +41,26 @@ final class DataInfoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  @Mixin ErrorReporting errors;
+  @Mixin Verbose verbose;
 
   @Override
-  public Integer call() {
-    return errors.run(() -> {
-      Dataset set = Dataset.fromId(dataset);
-      DataSplits data = Datasets.load(set, dataOptions.location(), dataOptions.policy());
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("dataset", set.id());
-        info.put("classes", data.train().classNames());
-        info.put("train", split(data.train()));
-        info.put("test", split(data.test()));
-        info.put("folder", data.folder().toString());
-        out.println(Json.line(info));
-      } else {
-        printTable(out, set, data);
-      }
-      out.flush();
-      return 0;
-    });
+  public Integer call() throws Exception {
+    Dataset set = Dataset.fromId(dataset);
+    DataSplits data = Datasets.load(set, dataOptions.location(), dataOptions.policy());
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("dataset", set.id());
+      info.put("classes", data.train().classNames());
+      info.put("train", split(data.train()));
+      info.put("test", split(data.test()));
+      info.put("folder", data.folder().toString());
+      out.println(Json.line(info));
+    } else {
+      printTable(out, set, data);
+    }
+    out.flush();
+    return 0;
   }
 
   private static Map<String, Object> split(ImageSet images) {

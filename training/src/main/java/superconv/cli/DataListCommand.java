@@ -25,44 +25,42 @@ final class DataListCommand implements Callable<Integer> {
   boolean help;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
+      description = "Data root, the only place looked at (default: $SUPERCONV_DATA, else ~/.cache/superconv and then /usr/share/datasets).")
   Path dataDir;
 
   @Option(names = "--json", description = "Print one JSON array as the last line.")
   boolean json;
 
-  @Mixin ErrorReporting errors;
+  @Mixin Verbose verbose;
 
   @Override
-  public Integer call() {
-    return errors.run(() -> {
-      DataLocation location = DataLocation.standard(dataDir);
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (Dataset dataset : Dataset.values()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("dataset", dataset.id());
-        row.put("shape", List.of(dataset.height(), dataset.width(), dataset.channels()));
-        row.put("classes", dataset.classes());
-        row.put("folder", location.find(dataset).map(Path::toString).orElse(null));
-        rows.add(row);
+  public Integer call() throws Exception {
+    DataLocation location = DataLocation.standard(dataDir);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Dataset dataset : Dataset.values()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("dataset", dataset.id());
+      row.put("shape", List.of(dataset.height(), dataset.width(), dataset.channels()));
+      row.put("classes", dataset.classes());
+      row.put("folder", location.find(dataset).map(Path::toString).orElse(null));
+      rows.add(row);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.line(rows));
+    } else {
+      out.printf("data root: %s%n", location.root());
+      out.printf("%-14s %-9s %7s  %s%n", "dataset", "shape", "classes", "found in");
+      for (Map<String, Object> row : rows) {
+        @SuppressWarnings("unchecked")
+        List<Integer> shape = (List<Integer>) row.get("shape");
+        out.printf("%-14s %-9s %7d  %s%n", row.get("dataset"), shape.get(0) + "x" + shape.get(1) + "x" + shape.get(2),
+            row.get("classes"), row.get("folder") == null
+                ? "missing (superconv data fetch " + row.get("dataset") + ")"
+                : row.get("folder"));
       }
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(Json.line(rows));
-      } else {
-        out.printf("data root: %s%n", location.root());
-        out.printf("%-14s %-9s %7s  %s%n", "dataset", "shape", "classes", "found in");
-        for (Map<String, Object> row : rows) {
-          @SuppressWarnings("unchecked")
-          List<Integer> shape = (List<Integer>) row.get("shape");
-          out.printf("%-14s %-9s %7d  %s%n", row.get("dataset"), shape.get(0) + "x" + shape.get(1) + "x" + shape.get(2),
-              row.get("classes"), row.get("folder") == null
-                  ? "missing (superconv data fetch " + row.get("dataset") + ")"
-                  : row.get("folder"));
-        }
-      }
-      out.flush();
-      return 0;
-    });
+    }
+    out.flush();
+    return 0;
   }
 }

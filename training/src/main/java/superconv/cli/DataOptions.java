@@ -9,7 +9,7 @@ import superconv.datasets.FetchPolicy;
 final class DataOptions {
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
+      description = "Data root, the only place looked at (default: $SUPERCONV_DATA, else ~/.cache/superconv and then /usr/share/datasets).")
   Path dataDir;
 
   @Option(names = "--offline", description = "Never download: fail when a data set is not found.")

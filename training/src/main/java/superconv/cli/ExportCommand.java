@@ -1,19 +1,20 @@
 package superconv.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import superconv.training.run.RunFolder;
+import superconv.training.session.ExportTarget;
 import superconv.training.session.Exporter;
 
-/** {@code superconv export RUN_DIR --out DIR [--best]}: a SavedModel of a run's final or best weights. */
+/** {@code superconv export RUN_DIR --out DIR [--best] [--force]}: a SavedModel of a run's final or best weights. */
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
@@ -25,24 +26,31 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder (runs/<experiment>/<run>).")
   Path runDir;
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where to write the SavedModel.")
+  @Option(names = "--out", paramLabel = "DIR", required = true,
+      description = "Where to write the SavedModel: a new path or an empty folder.")
   Path out;
 
   @Option(names = "--best", description = "The weights of the epoch with the best validation accuracy.")
   boolean best;
 
+  @Option(names = "--force",
+      description = "Replace an existing file or non-empty folder at --out (never one holding runs, the run itself"
+          + " or a folder above it).")
+  boolean force;
+
+  @Mixin Verbose verbose;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    Exporter.Exported exported;
     try {
-      Exporter.Exported exported = Exporter.export(new RunFolder(runDir), out, best);
-      commandSpec.commandLine().getOut().println(String.format(Locale.ROOT,
-          "exported %s weights of epoch %d (val accuracy %.2f%%, %d parameters) to %s", best ? "best" : "last",
-          exported.epoch(), exported.valAccuracy() * 100, exported.parameters(), exported.directory()));
-      return 0;
-    } catch (IOException e) {
-      PrintWriter err = commandSpec.commandLine().getErr();
-      err.println("superconv export: " + e.getMessage());
-      return 1;
+      exported = Exporter.export(new RunFolder(runDir), out, best, force);
+    } catch (ExportTarget.Refused e) {
+      throw new UserError(e.getMessage());
     }
+    commandSpec.commandLine().getOut().println(String.format(Locale.ROOT,
+        "exported %s weights of epoch %d (val accuracy %.2f%%, %d parameters) to %s", best ? "best" : "last",
+        exported.epoch(), exported.valAccuracy() * 100, exported.parameters(), exported.directory()));
+    return 0;
   }
 }

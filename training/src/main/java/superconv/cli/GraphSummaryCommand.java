@@ -58,67 +58,65 @@ final class GraphSummaryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object as the last line.")
   boolean json;
 
-  @Mixin ErrorReporting errors;
+  @Mixin Verbose verbose;
 
   @Override
-  public Integer call() {
-    return errors.run(() -> {
-      Network net = Network.parse(network);
-      if (width < 1) {
-        throw new IllegalArgumentException("--width must be at least 1, got " + width);
+  public Integer call() throws Exception {
+    Network net = Network.parse(network);
+    if (width < 1) {
+      throw new IllegalArgumentException("--width must be at least 1, got " + width);
+    }
+    ImageShape input = new ImageShape(32, 32, 3);
+    int headClasses = classes == null ? 10 : classes;
+    if (dataset != null) {
+      Dataset set = Dataset.fromId(dataset);
+      input = new ImageShape(set.height(), set.width(), set.channels());
+      if (classes != null && classes != set.classes()) {
+        throw new IllegalArgumentException(
+            "--classes " + classes + " contradicts --dataset " + set.id() + " (" + set.classes() + " classes)");
       }
-      ImageShape input = new ImageShape(32, 32, 3);
-      int headClasses = classes == null ? 10 : classes;
-      if (dataset != null) {
-        Dataset set = Dataset.fromId(dataset);
-        input = new ImageShape(set.height(), set.width(), set.channels());
-        if (classes != null && classes != set.classes()) {
-          throw new IllegalArgumentException(
-              "--classes " + classes + " contradicts --dataset " + set.id() + " (" + set.classes() + " classes)");
+      headClasses = set.classes();
+    }
+    if (headClasses < 2) {
+      throw new IllegalArgumentException("--classes must be at least 2, got " + headClasses);
+    }
+    ModelSpec model = ModelSpec.of(net, headClasses, width, input);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      ResNet<TFloat32> resnet = ResNet.create(tf, model);
+      var images = tf.withName("images").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, input.height(), input.width(), input.channels())));
+      resnet.forward(images, ResNet.Mode.EVAL, "inference");
+      long ops = 0;
+      for (Iterator<?> it = g.operations(); it.hasNext(); it.next()) {
+        ops++;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (!json) {
+        out.printf("%s, %d classes, width %d, input %s%n", net.id(), headClasses, width, input);
+        out.printf("%-8s %14s %14s %16s%n", "part", "output", "parameters", "multiply-adds");
+        for (ResNet.Stage stage : resnet.stages()) {
+          String shape = stage.name().equals("head")
+              ? Integer.toString(stage.channels())
+              : stage.height() + "x" + stage.width() + "x" + stage.channels();
+          out.printf("%-8s %14s %,14d %,16d%n", stage.name(), shape, stage.parameters(), stage.multiplyAdds());
         }
-        headClasses = set.classes();
+        out.printf("%-8s %14s %,14d %,16d%n", "total", "", resnet.parameters(), resnet.multiplyAddsPerImage());
+        out.printf("%d trainable variables, %d batch-norm state variables, %d ops%n",
+            resnet.trainableVariables().size(), resnet.stateVariables().size(), ops);
+      } else {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("network", net.id());
+        row.put("classes", headClasses);
+        row.put("width", width);
+        row.put("parameters", resnet.parameters());
+        row.put("trainable_variables", resnet.trainableVariables().size());
+        row.put("ops", ops);
+        row.put("multiply_adds_per_image", resnet.multiplyAddsPerImage());
+        out.println(Json.line(row));
       }
-      if (headClasses < 2) {
-        throw new IllegalArgumentException("--classes must be at least 2, got " + headClasses);
-      }
-      ModelSpec model = ModelSpec.of(net, headClasses, width, input);
-      try (Graph g = new Graph()) {
-        Ops tf = Ops.create(g);
-        ResNet<TFloat32> resnet = ResNet.create(tf, model);
-        var images = tf.withName("images").placeholder(TFloat32.class,
-            Placeholder.shape(Shape.of(-1, input.height(), input.width(), input.channels())));
-        resnet.forward(images, ResNet.Mode.EVAL, "inference");
-        long ops = 0;
-        for (Iterator<?> it = g.operations(); it.hasNext(); it.next()) {
-          ops++;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (!json) {
-          out.printf("%s, %d classes, width %d, input %s%n", net.id(), headClasses, width, input);
-          out.printf("%-8s %14s %14s %16s%n", "part", "output", "parameters", "multiply-adds");
-          for (ResNet.Stage stage : resnet.stages()) {
-            String shape = stage.name().equals("head")
-                ? Integer.toString(stage.channels())
-                : stage.height() + "x" + stage.width() + "x" + stage.channels();
-            out.printf("%-8s %14s %,14d %,16d%n", stage.name(), shape, stage.parameters(), stage.multiplyAdds());
-          }
-          out.printf("%-8s %14s %,14d %,16d%n", "total", "", resnet.parameters(), resnet.multiplyAddsPerImage());
-          out.printf("%d trainable variables, %d batch-norm state variables, %d ops%n",
-              resnet.trainableVariables().size(), resnet.stateVariables().size(), ops);
-        } else {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("network", net.id());
-          row.put("classes", headClasses);
-          row.put("width", width);
-          row.put("parameters", resnet.parameters());
-          row.put("trainable_variables", resnet.trainableVariables().size());
-          row.put("ops", ops);
-          row.put("multiply_adds_per_image", resnet.multiplyAddsPerImage());
-          out.println(Json.line(row));
-        }
-        out.flush();
-      }
-      return 0;
-    });
+      out.flush();
+    }
+    return 0;
   }
 }

@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
     String id;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Data root (default: $SUPERCONV_DATA, else ~/.cache/superconv; /usr/share/datasets is also searched).")
+        description = "Data root, the only place looked at (default: $SUPERCONV_DATA, else ~/.cache/superconv and then /usr/share/datasets).")
     Path dataDir;
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N test images.")
@@ -77,28 +77,26 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON line (last line of the output).")
   boolean json;
 
-  @Mixin ErrorReporting errors;
+  @Mixin Verbose verbose;
 
   @Override
-  public Integer call() {
-    return errors.run(() -> {
-      if (source.dataset != null && source.dataset.limit != null && source.dataset.limit < 1) {
-        throw new IllegalArgumentException("--limit must be at least 1, got " + source.dataset.limit);
-      }
-      if (source.images != null) {
-        for (Path image : source.images) {
-          if (!Files.isRegularFile(image)) {
-            throw new IllegalArgumentException(image + ": no such file");
-          }
+  public Integer call() throws Exception {
+    if (source.dataset != null && source.dataset.limit != null && source.dataset.limit < 1) {
+      throw new IllegalArgumentException("--limit must be at least 1, got " + source.dataset.limit);
+    }
+    if (source.images != null) {
+      for (Path image : source.images) {
+        if (!Files.isRegularFile(image)) {
+          throw new IllegalArgumentException(image + ": no such file");
         }
       }
-      if (!Files.isDirectory(model)) {
-        throw new IllegalArgumentException("--model " + model + ": no such directory");
-      }
-      try (Predictor predictor = Predictor.load(model)) {
-        return source.dataset != null ? accuracy(predictor) : classify(predictor);
-      }
-    });
+    }
+    if (!Files.isDirectory(model)) {
+      throw new IllegalArgumentException("--model " + model + ": no such directory");
+    }
+    try (Predictor predictor = Predictor.load(model)) {
+      return source.dataset != null ? accuracy(predictor) : classify(predictor);
+    }
   }
 
   private int accuracy(Predictor predictor) {

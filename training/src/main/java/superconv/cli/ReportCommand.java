@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -41,17 +42,18 @@ final class ReportCommand implements Callable<Integer> {
       description = "Write PNG plots: accuracy, training loss, learning rate, calculated-rate norms.")
   Path plots;
 
+  @Mixin Verbose verbose;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(runsDir)) {
-      err().println("superconv report: " + runsDir + " is not a directory");
-      return 2;
+      throw new UserError(runsDir + " is not a directory", 2);
     }
-    List<RunResult> results = Report.load(runsDir, only);
+    List<RunResult> results = Report.load(runsDir, only,
+        warning -> err().println(commandSpec.qualifiedName() + ": warning: " + warning));
     if (results.isEmpty()) {
-      err().println("superconv report: no run folders (with run.json) below " + runsDir
+      throw new UserError("no readable run folders (with run.json) below " + runsDir
           + (only == null ? "" : " matching " + only));
-      return 1;
     }
     ResultsTable table = ResultsTable.of(results);
     out().print(table.text());

@@ -1,13 +1,12 @@
 package superconv.cli;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,8 +29,6 @@ import superconv.training.run.AtomicFiles;
     })
 final class ScheduleCommand implements Callable<Integer> {
 
-  private static final TomlMapper TOML = new TomlMapper();
-
   @Spec CommandSpec spec;
 
   @Option(names = "--schedule", required = true, paramLabel = "TABLE",
@@ -50,17 +47,15 @@ final class ScheduleCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG plot of the rate here.")
   Path plot;
 
-  @Override
-  public Integer call() throws Exception {
-    return ManifestErrors.oneLine(spec, this::compute);
-  }
+  @Mixin Verbose verbose;
 
-  private Integer compute() throws IOException {
+  @Override
+  public Integer call() throws IOException {
     RunLength run;
     Schedule s;
     try {
       run = new RunLength(epochs, iterationsPerEpoch);
-      s = Schedules.fromTable(inlineTable(spec, "--schedule", schedule), run);
+      s = Schedules.fromTable(InlineTables.parse(spec, "--schedule", schedule), run);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -143,32 +138,5 @@ final class ScheduleCommand implements Callable<Integer> {
       }
     }
     return new double[][] {ox, oy};
-  }
-
-  /**
-   * Parses an inline TOML table given on the command line ({@code '{ type = "constant", lr = 0.01 }'}); an error
-   * names the option and where the text is wrong.
-   */
-  static Map<String, Object> inlineTable(CommandSpec spec, String option, String text) {
-    String trimmed = text.trim();
-    if (!trimmed.startsWith("{")) {
-      throw new ParameterException(spec.commandLine(),
-          option + ": expected an inline TOML table such as '{ type = \"constant\", lr = 0.01 }', got: " + text);
-    }
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> document = TOML.readValue("t = " + trimmed, Map.class);
-      Object table = document.get("t");
-      if (!(table instanceof Map<?, ?>)) {
-        throw new ParameterException(spec.commandLine(), option + ": expected an inline table, got: " + text);
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) table;
-      return map;
-    } catch (JacksonException e) {
-      String where = e.getLocation() == null ? "" : " at column " + Math.max(1, e.getLocation().getColumnNr() - 4);
-      throw new ParameterException(spec.commandLine(),
-          option + ": not a valid inline TOML table" + where + ": " + e.getOriginalMessage() + "\n  " + text, e);
-    }
   }
 }

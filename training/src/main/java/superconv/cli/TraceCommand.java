@@ -15,6 +15,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -90,12 +91,10 @@ final class TraceCommand implements Callable<Integer> {
       description = "Write a PNG: the descent path over contours of f for --function, the loss per step for --data.")
   Path plot;
 
-  @Override
-  public Integer call() throws Exception {
-    return ManifestErrors.oneLine(spec, this::compute);
-  }
+  @Mixin Verbose verbose;
 
-  private Integer compute() throws IOException {
+  @Override
+  public Integer call() throws IOException {
     // Everything is checked before the first step.
     if (steps <= 0) {
       throw new ParameterException(spec.commandLine(), "--steps " + steps + " is not allowed: expected a number > 0");
@@ -104,9 +103,9 @@ final class TraceCommand implements Callable<Integer> {
     Schedule feed;
     TraceProblem traceProblem;
     try {
-      optimizerSpec = Optimizers.fromTable(ScheduleCommand.inlineTable(spec, "--optimizer", optimizer));
+      optimizerSpec = Optimizers.fromTable(InlineTables.parse(spec, "--optimizer", optimizer));
       Map<String, Object> scheduleTable =
-          schedule == null ? null : ScheduleCommand.inlineTable(spec, "--schedule", schedule);
+          schedule == null ? null : InlineTables.parse(spec, "--schedule", schedule);
       feed = Optimizers.schedule(optimizerSpec, scheduleTable, RunLength.ofIterations(steps));
       traceProblem = problem.data != null ? readData(problem.data) : function(problem.function);
     } catch (IllegalArgumentException e) {

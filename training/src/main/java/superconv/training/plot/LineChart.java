@@ -42,6 +42,10 @@ public record LineChart(
     return new LineChart(title, xLabel, yLabel, false, null, List.of());
   }
 
+  /**
+   * A logarithmic y axis where the data spans decades ({@link #spansDecades}), else a linear one: a log axis over a
+   * narrower range labels no power of ten (XChart labels only those) and bends straight lines into domes.
+   */
   public LineChart logScale() {
     checkArgument(secondYLabel == null, "chart %s: a log scale would apply to its second axis too", title);
     return new LineChart(title, xLabel, yLabel, true, secondYLabel, series);
@@ -66,7 +70,33 @@ public record LineChart(
 
   /** Writes the chart as a PNG of the given size, atomically (temporary file, then rename). */
   public void writePng(Path file, int width, int height) throws IOException {
+    XYChart chart = toXChart(width, height);
+    AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+  }
+
+  /**
+   * Whether a log axis serves these values better than a linear one: they span at least two decades (max/min >= 100,
+   * so a log axis always shows two labelled powers of ten; below that a linear axis shows every value well) and a
+   * linear axis would crowd them: half of them lie in its lowest tenth, as decaying losses and rates do. Rates that
+   * sweep linearly between their bounds (triangular, cosine, one-cycle) stay linear and keep their shape. Only
+   * positive finite values count.
+   */
+  public static boolean spansDecades(List<double[]> values) {
+    double[] positive = values.stream().flatMapToDouble(java.util.Arrays::stream)
+        .filter(v -> v > 0 && Double.isFinite(v)).sorted().toArray();
+    if (positive.length < 2) {
+      return false;
+    }
+    double min = positive[0];
+    double max = positive[positive.length - 1];
+    double median = positive[positive.length / 2];
+    return max / min >= 100 && median < min + (max - min) / 10;
+  }
+
+  /** The XChart chart {@link #writePng} draws. */
+  XYChart toXChart(int width, int height) {
     checkArgument(!series.isEmpty(), "chart %s has no series to draw", title);
+    boolean log = logY && secondYLabel == null && spansDecades(series.stream().map(Series::y).toList());
     XYChart chart =
         new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
     Styler styler = chart.getStyler();
@@ -75,21 +105,36 @@ public record LineChart(
     // Below the plot: a legend inside it covers data wherever the lines happen to run.
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
     styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setYAxisLogarithmic(logY);
-    // XChart's default pattern prints every digit of fractional epochs (0.002136752136752).
-    chart.getStyler().setXAxisDecimalPattern("#,##0.##");
+    chart.getStyler().setYAxisLogarithmic(log);
+    double xMin = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).filter(Double::isFinite)
+        .min().orElse(0);
+    double xMax = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).filter(Double::isFinite)
+        .max().orElse(1);
+    if (xMin >= 0 && xMin <= xMax / 10) {
+      // Epochs and iterations count from 0: an axis from there has its ticks at 0 and multiples of 1, 2 or 5 x 10^k.
+      chart.getStyler().setXAxisMin(0.0);
+    }
     if (secondYLabel != null) {
       chart.setYAxisGroupTitle(0, yLabel);
       chart.setYAxisGroupTitle(1, secondYLabel);
       styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     }
     for (Series s : series) {
-      XYSeries line = chart.addSeries(s.name(), s.x(), logY ? positive(s.y()) : s.y());
+      XYSeries line = chart.addSeries(s.name(), s.x(), log ? positive(s.y()) : s.y());
       line.setMarker(SeriesMarkers.NONE);
       line.setLineStyle(new BasicStroke(1.5f));
       line.setYAxisGroup(s.secondAxis() ? 1 : 0);
     }
-    AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    if (series.get(0).x().length >= 2) {
+      // XChart puts the x ticks of equally spaced data at every k-th data value (1, 5, 9, ... epochs; 0.1524,
+      // 0.3048, ... for iterations shown in epochs). One invisible point between the first two breaks the equal
+      // spacing, and XChart places its ticks at round multiples instead.
+      double[] x = series.get(0).x();
+      XYSeries anchor = chart.addSeries(" ", new double[] {(x[0] + x[1]) / 2}, new double[] {Double.NaN});
+      anchor.setShowInLegend(false);
+      anchor.setMarker(SeriesMarkers.NONE);
+    }
+    return chart;
   }
 
   /** A log axis cannot show zero or negative values; they become gaps (NaN) rather than an error. */

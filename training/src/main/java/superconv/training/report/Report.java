@@ -8,15 +8,33 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import superconv.datasets.IoErrors;
 import superconv.training.run.RunFolder;
+import superconv.training.run.RunLock;
+import superconv.training.run.RunStatus;
 
 /** Everything below a runs directory, optionally narrowed by {@code --only} globs. */
 public final class Report {
 
+  private static final Logger LOG = LogManager.getLogger(Report.class);
+
   private Report() {}
 
-  /** Loads every run folder below {@code runsDir} whose experiment or experiment/run matches a pattern. */
+  /** As {@link #load(Path, String, Consumer)}, warnings going to the log. */
   public static List<RunResult> load(Path runsDir, String only) throws IOException {
+    return load(runsDir, only, warning -> LOG.warn(warning));
+  }
+
+  /**
+   * Loads every run folder below {@code runsDir} whose experiment or experiment/run matches a pattern. A folder
+   * whose run.json or metrics cannot be read (truncated by a crash, edited by hand) is skipped with a one-line
+   * warning: one broken run must not hide the others. A run recorded as running whose process is gone (its lock is
+   * free: killed without a chance to say so) is reported as interrupted, which it is.
+   */
+  public static List<RunResult> load(Path runsDir, String only, Consumer<String> warnings) throws IOException {
     List<PathMatcher> matchers = new ArrayList<>();
     if (only != null && !only.isBlank()) {
       for (String glob : only.split(",")) {
@@ -27,7 +45,17 @@ public final class Report {
     }
     List<RunResult> results = new ArrayList<>();
     for (RunFolder folder : RunFolder.findAll(runsDir)) {
-      RunResult result = RunResult.load(folder);
+      RunResult result;
+      try {
+        result = RunResult.load(folder);
+        if (result.status() == RunStatus.RUNNING && !RunLock.isHeld(folder)) {
+          result = new RunResult(folder, result.record().withStatus(RunStatus.INTERRUPTED, result.record().ended(),
+              "its process is gone (no superconv process holds its lock)"), result.metrics());
+        }
+      } catch (IOException | RuntimeException e) {
+        warnings.accept("skipping " + folder.dir() + ": " + unreadable(e));
+        continue;
+      }
       Path experiment = Path.of(result.experiment());
       Path id = Path.of(result.experiment(), result.spec().path("run").asText());
       if (matchers.isEmpty() || matchers.stream().anyMatch(m -> m.matches(experiment) || m.matches(id))) {
@@ -35,6 +63,15 @@ public final class Report {
       }
     }
     return results;
+  }
+
+  private static String unreadable(Exception e) {
+    if (e instanceof com.fasterxml.jackson.core.JacksonException json) {
+      return "unreadable " + RunFolder.RUN_JSON + " (" + json.getOriginalMessage().strip().replaceAll("\\s*\n\\s*", " ")
+          + ")";
+    }
+    return e instanceof IOException io ? IoErrors.describe(io)
+        : String.valueOf(e.getMessage()).strip().replaceAll("\\s*\n\\s*", " ");
   }
 
   /** One set of plots per experiment, and one for the whole selection when it spans several experiments. */

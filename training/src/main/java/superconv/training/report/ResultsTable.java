@@ -75,7 +75,8 @@ public record ResultsTable(List<Row> rows) {
     Map<String, Integer> bestIndex = new HashMap<>();
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
-      if (Double.isNaN(row.maxAccuracyPercent())) {
+      // A run still training, or stopped before its last epoch, has not reached its accuracy: it is no result.
+      if (Double.isNaN(row.maxAccuracyPercent()) || !ordered.get(i).status().isFinal()) {
         continue;
       }
       String group = row.dataSet() + "|" + row.network();

@@ -26,9 +26,8 @@ public final class RunLock implements AutoCloseable {
 
   /** The lock, or empty when another process (or this one) holds it. */
   public static Optional<RunLock> tryAcquire(RunFolder folder) throws IOException {
-    Path dir = folder.dir().toAbsolutePath();
-    Files.createDirectories(dir.getParent());
-    Path file = dir.getParent().resolve("." + dir.getFileName() + ".lock");
+    Path file = lockFile(folder);
+    Files.createDirectories(file.getParent());
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       FileLock lock = channel.tryLock();
@@ -40,6 +39,34 @@ public final class RunLock implements AutoCloseable {
     }
     channel.close();
     return Optional.empty();
+  }
+
+  /**
+   * Whether a process is training the run now. A shared lock taken for an instant on a read-only channel tells:
+   * it fails while a trainer holds its exclusive lock and leaves that lock alone. No lock file means no trainer
+   * ever locked the run, and nothing is created (a report must not write into the runs directory). Within one JVM
+   * this is not meaningful: closing the channel would release the process's own locks on the file.
+   */
+  public static boolean isHeld(RunFolder folder) throws IOException {
+    Path file = lockFile(folder);
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    }
+  }
+
+  private static Path lockFile(RunFolder folder) {
+    Path dir = folder.dir().toAbsolutePath();
+    return dir.getParent().resolve("." + dir.getFileName() + ".lock");
   }
 
   @Override

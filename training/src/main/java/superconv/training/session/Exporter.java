@@ -33,7 +33,17 @@ public final class Exporter {
   /** What was exported: the epoch the weights are from and its validation accuracy (NaN when unknown). */
   public record Exported(Path directory, int epoch, double valAccuracy, long parameters) {}
 
+  /** As {@link #export(RunFolder, Path, boolean, boolean)} without {@code force}: {@code out} must be new or empty. */
   public static Exported export(RunFolder folder, Path out, boolean best) throws IOException {
+    return export(folder, out, best, false);
+  }
+
+  /**
+   * Writes the SavedModel into a new folder beside {@code out} and renames it into place, so that a failure leaves
+   * nothing half-written; an existing {@code out} is replaced only as {@link ExportTarget#check} allows.
+   */
+  public static Exported export(RunFolder folder, Path out, boolean best, boolean force) throws IOException {
+    ExportTarget.check(out, folder, force);
     RunRecord record = folder.readRecord()
         .orElseThrow(() -> new IOException(folder.dir() + " is not a run folder (no run.json)"));
     JsonNode data = record.data();
@@ -75,8 +85,9 @@ public final class Exporter {
       Checkpoint checkpoint = Checkpoint.build(tf, variables);
       session.run(network.initializer());
       checkpoint.restore(session, weights);
+      // Checked again just before the rename: the folder may have changed while the model was built.
       SavedModelExport.Exported exported = SavedModelExport.export(session, network, protocol,
-          protocol == DataProtocol.STANDARD ? stats : null, classNames, out);
+          protocol == DataProtocol.STANDARD ? stats : null, classNames, out, () -> ExportTarget.check(out, folder, force));
       return new Exported(exported.directory(), epoch, accuracy, exported.parameters());
     }
   }

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
 import org.junit.jupiter.api.io.TempDir;
 
 class LineChartTest {
@@ -61,5 +66,84 @@ class LineChartTest {
   void refusesSeriesOfUnequalLength() {
     assertThatThrownBy(() -> LineChart.of("t", "x", "y").with("bad", new double[] {1}, new double[] {1, 2}))
         .hasMessageContaining("bad");
+  }
+
+  @Test
+  void aLogAxisOnlyWhereTheDataSpansDecadesAndALinearAxisWouldCrowdIt() {
+    double[] loss = new double[50];
+    double[] triangle = new double[1000];
+    double[] decay = new double[1000];
+    for (int i = 0; i < 50; i++) {
+      loss[i] = 0.9 - 0.6 * i / 49.0; // no power of ten between 0.3 and 0.9
+    }
+    for (int i = 0; i < 1000; i++) {
+      triangle[i] = 0.001 + (1 - 0.001) * (1 - Math.abs(i / 500.0 - 1));
+      decay[i] = Math.pow(0.001, i / 999.0);
+    }
+    assertThat(LineChart.spansDecades(List.of(loss))).isFalse();
+    assertThat(LineChart.spansDecades(List.of(triangle))).as("a triangle stays a triangle").isFalse();
+    assertThat(LineChart.spansDecades(List.of(decay))).isTrue();
+    assertThat(LineChart.spansDecades(List.of(new double[] {1, 50}))).as("less than two decades").isFalse();
+    assertThat(LineChart.spansDecades(List.of(new double[] {0, -1, Double.NaN}))).isFalse();
+  }
+
+  @Test
+  void ticksAreRoundNumbersOnBothAxes() throws Exception {
+    double[] epochs = new double[100];
+    double[] loss = new double[100];
+    for (int i = 0; i < 100; i++) {
+      epochs[i] = i + 1;
+      loss[i] = 0.9 - 0.6 * i / 99.0;
+    }
+    XYChart chart = LineChart.of("loss", "epoch", "loss").logScale().with("run", epochs, loss).toXChart(1000, 600);
+    assertThat(ticks(chart, "getXAxis")).containsExactly(0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0);
+    List<Double> y = ticks(chart, "getYAxis");
+    assertThat(y).hasSizeGreaterThanOrEqualTo(4);
+    assertRound(y);
+
+    // Rates per iteration on an epoch axis: 390 iterations per epoch, the first at 1/390.
+    double[] x = new double[990];
+    double[] rate = new double[990];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i + 1) / 390.0;
+      rate[i] = 0.001 + Math.abs(i / 495.0 - 1);
+    }
+    XYChart rates = LineChart.of("lr", "epoch", "rate").logScale().with("run", x, rate).toXChart(1000, 600);
+    List<Double> xTicks = ticks(rates, "getXAxis");
+    assertThat(xTicks).contains(0.0, 1.0, 2.0);
+    assertRound(xTicks);
+    assertThat(rates.getStyler().isYAxisLogarithmic()).as("a triangular cycle on a linear axis").isFalse();
+
+    Path png = dir.resolve("rates.png");
+    LineChart.of("lr", "epoch", "rate").logScale().with("run", x, rate).writePng(png, 1000, 600);
+    assertThat(png).exists();
+  }
+
+  /** Each value a whole multiple of one step 1, 2 or 5 x 10^k. */
+  private static void assertRound(List<Double> ticks) {
+    double step = ticks.get(1) - ticks.get(0);
+    double magnitude = Math.pow(10, Math.floor(Math.log10(step)));
+    assertThat(step / magnitude).isCloseTo(Math.rint(step / magnitude), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Math.rint(step / magnitude)).isIn(1.0, 2.0, 5.0);
+    for (double tick : ticks) {
+      assertThat(tick / step).as("tick %s, step %s", tick, step)
+          .isCloseTo(Math.rint(tick / step), org.assertj.core.data.Offset.offset(1e-6));
+    }
+  }
+
+  /** The tick values XChart draws on one axis (inside the axis range), read after a rendering. */
+  private static List<Double> ticks(XYChart chart, String axis) throws Exception {
+    BitmapEncoder.getBufferedImage(chart);
+    Method getter = org.knowm.xchart.internal.chartpart.Chart.class.getDeclaredMethod(axis);
+    getter.setAccessible(true);
+    org.knowm.xchart.internal.chartpart.Axis<?, ?> a = (org.knowm.xchart.internal.chartpart.Axis<?, ?>) getter.invoke(chart);
+    List<String> labels = a.getAxisTickCalculator().getTickLabels();
+    List<Double> values = new ArrayList<>();
+    for (String label : labels) {
+      values.add(Double.parseDouble(label.replace(",", "")));
+    }
+    double min = Math.min(a.getChartValue(a.getScreenValueForMin()), a.getChartValue(a.getScreenValueForMax()));
+    double max = Math.max(a.getChartValue(a.getScreenValueForMin()), a.getChartValue(a.getScreenValueForMax()));
+    return values.stream().filter(v -> v >= min - 1e-9 && v <= max + 1e-9).toList();
   }
 }

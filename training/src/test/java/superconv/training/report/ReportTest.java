@@ -1,6 +1,7 @@
 package superconv.training.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import superconv.training.manifest.RunSpec;
 import superconv.training.run.EpochMetrics;
 import superconv.training.run.RateHistory;
 import superconv.training.run.RunFolder;
+import superconv.training.run.RunLock;
 import superconv.training.run.RunRecord;
 import superconv.training.run.RunStatus;
 
@@ -132,5 +134,60 @@ class ReportTest {
     assertThat(ResultsTable.compact(0.0001)).isEqualTo("0.0001");
     assertThat(ResultsTable.compact(0.05)).isEqualTo("0.05");
     assertThat(ResultsTable.compact(0)).isEqualTo("0");
+  }
+
+  @Test
+  void aCorruptRunJsonIsSkippedWithOneWarningAndTheRestReported() throws Exception {
+    Path broken = RunFolder.of(runs, specs.get(3)).runJson();
+    String json = Files.readString(broken);
+    Files.writeString(broken, json.substring(0, json.length() / 2)); // a write cut short
+    List<String> warnings = new java.util.ArrayList<>();
+    List<RunResult> results = Report.load(runs, null, warnings::add);
+    assertThat(results).hasSize(3);
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).startsWith("skipping " + broken.getParent() + ": unreadable run.json")
+        .doesNotContain("\n");
+    assertThat(ResultsTable.of(results).rows()).hasSize(3);
+  }
+
+  @Test
+  void aRunningRunWhoseProcessIsGoneIsInterruptedAndNeverBest() throws Exception {
+    RunSpec cycle = specs.get(1);
+    write(cycle, RunStatus.RUNNING, null, 0.55, 0.99);
+    RunResult result = Report.load(runs, "sgd/triangular*").get(0);
+    assertThat(result.status()).isEqualTo(RunStatus.INTERRUPTED);
+    ResultsTable table = ResultsTable.of(Report.load(runs, null));
+    ResultsTable.Row row = table.rows().stream().filter(r -> r.scheme().equals("25-cycle")).findFirst().orElseThrow();
+    assertThat(row.status()).isEqualTo("interrupted");
+    assertThat(row.best()).isFalse();
+    assertThat(table.rows()).filteredOn(ResultsTable.Row::best).extracting(ResultsTable.Row::run)
+        .containsExactly("sgd/constant_lr0.01");
+  }
+
+  @Test
+  void aRunningRunWhoseProcessHoldsItsLockStaysRunning() throws Exception {
+    // The lock must be held by another process: within one JVM a probe cannot tell. python3's lockf takes the
+    // same kind of lock (fcntl) as Java's FileChannel.lock.
+    assumeThat(Path.of("/usr/bin/python3")).as("python3 to hold a lock from another process").exists();
+    RunSpec cycle = specs.get(1);
+    write(cycle, RunStatus.RUNNING, null, 0.55, 0.6);
+    RunFolder folder = RunFolder.of(runs, cycle);
+    Path lock = folder.dir().getParent().resolve("." + folder.dir().getFileName() + ".lock");
+    Process holder = new ProcessBuilder("/usr/bin/python3", "-c",
+        "import fcntl,sys; f=open(sys.argv[1],'a'); fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True);"
+            + " sys.stdin.read()", lock.toString()).redirectErrorStream(true).start();
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
+          .isEqualTo("held");
+      assertThat(RunLock.isHeld(folder)).isTrue();
+      assertThat(Report.load(runs, "sgd/triangular*").get(0).status()).isEqualTo(RunStatus.RUNNING);
+      // The probe left the holder's lock alone.
+      assertThat(RunLock.tryAcquire(folder)).isEmpty();
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor();
+    }
+    assertThat(RunLock.isHeld(folder)).isFalse();
+    assertThat(Report.load(runs, "sgd/triangular*").get(0).status()).isEqualTo(RunStatus.INTERRUPTED);
   }
 }
