@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -39,14 +40,11 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array of the resolved runs.")
   boolean json;
 
+  @Mixin Verbose verbose;
+
   @Override
-  public Integer call() {
-    List<RunSpec> runs;
-    try {
-      runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
-    } catch (ManifestException e) {
-      return ManifestErrors.print(e, err());
-    }
+  public Integer call() throws ManifestException {
+    List<RunSpec> runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
     if (json) {
       out().println(Json.line(runs.stream().map(ListCommand::listing).toList()));
       return 0;
@@ -126,9 +124,5 @@ final class ListCommand implements Callable<Integer> {
 
   private PrintWriter out() {
     return commandSpec.commandLine().getOut();
-  }
-
-  private PrintWriter err() {
-    return commandSpec.commandLine().getErr();
   }
 }

@@ -12,10 +12,6 @@ final class ManifestErrors {
 
   private ManifestErrors() {}
 
-  static int print(ManifestException e, java.io.PrintWriter err) {
-    return print(e, err, "superconv");
-  }
-
   /** The problems under a first line {@code <command>: refused; nothing was run or written:}. */
   static int print(ManifestException e, java.io.PrintWriter err, String command) {
     err.println(command + ": refused; nothing was run or written:");

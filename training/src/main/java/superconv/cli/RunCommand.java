@@ -14,7 +14,6 @@ import superconv.training.grid.GridRunner;
 import superconv.training.grid.GridSummary;
 import superconv.training.manifest.ComponentRules;
 import superconv.training.manifest.Manifest;
-import superconv.training.manifest.ManifestException;
 import superconv.training.run.RunPlan;
 
 /** {@code superconv run MANIFEST}: the options of a {@link GridRunner}, which trains the selected runs. */
@@ -53,12 +52,7 @@ final class RunCommand implements Callable<Integer> {
     Path dir = runsDir != null ? runsDir : manifest.toAbsolutePath().getParent().resolve("runs");
     GridRunner grid = new GridRunner(new GridRunner.Options(dir, dataOptions.location(), dataOptions.policy(),
         !noProgress && System.console() != null, verbose));
-    List<RunPlan> plans;
-    try {
-      plans = grid.plan(Manifest.load(manifest, ComponentRules.standard()).select(only));
-    } catch (ManifestException e) {
-      return ManifestErrors.print(e, err());
-    }
+    List<RunPlan> plans = grid.plan(Manifest.load(manifest, ComponentRules.standard()).select(only));
     if (dryRun) {
       for (RunPlan plan : plans) {
         out().printf("%-8s %s%s%n", plan.action().key(), plan.spec().id(), plan.previous() == null ? ""
@@ -72,8 +66,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       summary = grid.run(plans);
     } catch (GridRunner.GridException e) {
-      err().println("superconv run: " + e.getMessage());
-      return ManifestErrors.EXIT_BAD_MANIFEST;
+      throw new UserError(e.getMessage(), 2);
     }
     summary.print(out());
     return summary.failures() ? 1 : 0;
@@ -81,9 +74,5 @@ final class RunCommand implements Callable<Integer> {
 
   private PrintWriter out() {
     return commandSpec.commandLine().getOut();
-  }
-
-  private PrintWriter err() {
-    return commandSpec.commandLine().getErr();
   }
 }
