@@ -10,6 +10,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.FusedBatchNorm;
@@ -56,6 +57,9 @@ public final class ResNet<T extends TFloating> {
 
   /** Shapes and sizes of one part of the network (stem, stage1..4, head), for summaries. */
   public record Stage(String name, int height, int width, int channels, long parameters, long multiplyAdds) {}
+
+  // Input channels from which a strided 1x1 convolution stays one op (see conv).
+  private static final int NARROW_STRIDED_1X1_LIMIT = 16;
 
   private record Conv<T extends TFloating>(String scope, Variable<T> kernel, int in, int out, int size, int stride) {}
 
@@ -287,6 +291,21 @@ public final class ResNet<T extends TFloating> {
     DataFormat format = spec.dataFormat();
     List<Long> strides = asList(format.spatial(conv.stride(), 1));
     Operand<C> kernel = cast(s, conv.kernel(), x.type());
+    if (conv.size() == 1 && conv.stride() != 1 && conv.in() < NARROW_STRIDED_1X1_LIMIT) {
+      // oneDNN 3.5 (TensorFlow 2.18's), NHWC: the strided 1x1 weight gradient (jit_1x1 backward_weights) first
+      // gathers the strided input into a per-thread buffer sized for whole 16-channel blocks, and with fewer input
+      // channels than a block it writes past that buffer: heap corruption, SIGSEGV or glibc malloc aborts (seen on
+      // an AVX-512 AMD EPYC with oneDNN on; its AVX2 kernel has the same fault below 8 channels,
+      // uxlfoundation/oneDNN#6035). A 1x1 kernel with no padding reads only every stride-th pixel, so the same
+      // convolution is that subsample convolved at stride 1, where oneDNN needs no such buffer. Wider inputs keep
+      // the strided op, so their graphs and results stay as they were.
+      int[] sliceStrides = format == DataFormat.NHWC
+          ? new int[] {1, conv.stride(), conv.stride(), 1}
+          : new int[] {1, 1, conv.stride(), conv.stride()};
+      x = s.withName("subsample").stridedSlice(x, s.constant(new int[4]), s.constant(new int[4]),
+          s.constant(sliceStrides), StridedSlice.endMask(0b1111L));
+      strides = asList(format.spatial(1, 1));
+    }
     // oneDNN's bfloat16 NHWC Conv2D forward (TF 2.18, avx512_core_bf16 without AMX) returns garbage, up to NaN, for an
     // odd number of input channels above 1 (the RGB stem): about half the outputs off by 40-250% of the output
     // scale, while even counts, NCHW, both conv gradients and TF_ENABLE_ONEDNN_OPTS=0 stay within bfloat16 rounding.
