@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,10 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import superconv.training.manifest.Component;
-import superconv.training.manifest.ComponentRules;
-import superconv.training.manifest.Manifest;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
@@ -30,12 +26,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;
 
-  @Parameters(index = "0", paramLabel = "MANIFEST", description = "The experiment manifest (TOML).")
-  Path manifest;
-
-  @Option(names = "--only", paramLabel = "PATTERN",
-      description = "Comma-separated globs over experiment or experiment/run names.")
-  String only;
+  @Mixin ManifestSelection selection;
 
   @Option(names = "--json", description = "Print one JSON array of the resolved runs.")
   boolean json;
@@ -44,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws ManifestException {
-    List<RunSpec> runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
+    List<RunSpec> runs = selection.runs();
     if (json) {
       out().println(Json.line(runs.stream().map(ListCommand::listing).toList()));
       return 0;

@@ -8,12 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import superconv.training.grid.GridRunner;
 import superconv.training.grid.GridSummary;
-import superconv.training.manifest.ComponentRules;
-import superconv.training.manifest.Manifest;
 import superconv.training.run.RunPlan;
 
 /** {@code superconv run MANIFEST}: the options of a {@link GridRunner}, which trains the selected runs. */
@@ -25,12 +22,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;
 
-  @Parameters(index = "0", paramLabel = "MANIFEST", description = "The experiment manifest (TOML).")
-  Path manifest;
-
-  @Option(names = "--only", paramLabel = "PATTERN",
-      description = "Comma-separated globs over experiment or experiment/run names.")
-  String only;
+  @Mixin ManifestSelection selection;
 
   @Option(names = "--runs-dir", paramLabel = "DIR",
       description = "Where run folders go (default: runs/ beside the manifest).")
@@ -49,10 +41,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = runsDir != null ? runsDir : manifest.toAbsolutePath().getParent().resolve("runs");
+    Path dir = runsDir != null ? runsDir : selection.manifest.toAbsolutePath().getParent().resolve("runs");
     GridRunner grid = new GridRunner(new GridRunner.Options(dir, dataOptions.location(), dataOptions.policy(),
         !noProgress && System.console() != null, verbose));
-    List<RunPlan> plans = grid.plan(Manifest.load(manifest, ComponentRules.standard()).select(only));
+    List<RunPlan> plans = grid.plan(selection.runs());
     if (dryRun) {
       for (RunPlan plan : plans) {
         out().printf("%-8s %s%s%n", plan.action().key(), plan.spec().id(), plan.previous() == null ? ""
