@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,12 @@ import superconv.graph.DataProtocol;
 import superconv.graph.InputMode;
 import superconv.graph.Network;
 import superconv.graph.Precision;
+import superconv.optimizers.OptimizerPhase;
+import superconv.optimizers.OptimizerSpec;
+import superconv.optimizers.Optimizers;
+import superconv.optimizers.RunLength;
+import superconv.optimizers.Schedule;
+import superconv.optimizers.SwitchingSpec;
 
 /**
  * One fully resolved, validated run of a manifest: defaults, the experiment's own keys and one combination of
@@ -62,6 +69,31 @@ public record RunSpec(
   @JsonProperty("schedule")
   public Component schedule() {
     return phases.get(0).schedule();
+  }
+
+  /**
+   * The optimizer the run trains with, as the optimizers module builds it: its one phase's, or a switching
+   * optimizer over its phases (each phase's table as written, so its messages name where it was written).
+   */
+  @JsonIgnore
+  public OptimizerSpec optimizerSpec() {
+    if (phases.size() == 1) {
+      return Optimizers.fromTable(optimizer().table());
+    }
+    List<OptimizerPhase> switching = new ArrayList<>();
+    for (int i = 0; i < phases.size(); i++) {
+      Phase phase = phases.get(i);
+      switching.add(new OptimizerPhase((long) phase.epochs(),
+          Optimizers.fromTable("phases[" + i + "].optimizer", phase.optimizer().table()),
+          phase.schedule() == null ? null : phase.schedule().table()));
+    }
+    return new SwitchingSpec(switching);
+  }
+
+  /** The schedule the run feeds over {@code length}: its one phase's, or the phases' schedules in sequence. */
+  public Schedule scheduleOver(RunLength length) {
+    boolean single = phases.size() == 1 && schedule() != null;
+    return Optimizers.schedule(optimizerSpec(), single ? schedule().table() : null, length);
   }
 
   /** {@code experiment/run}: the run's folder below the runs directory, and what {@code --only} matches. */

@@ -33,12 +33,9 @@ import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.LossScale;
 import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
-import superconv.optimizers.OptimizerPhase;
-import superconv.optimizers.Optimizers;
 import superconv.optimizers.RunLength;
 import superconv.optimizers.ScheduledStep;
 import superconv.optimizers.Schedule;
-import superconv.optimizers.SwitchingSpec;
 import superconv.training.listeners.BestWeights;
 import superconv.training.listeners.Checkpoints;
 import superconv.training.listeners.ConsoleLog;
@@ -52,7 +49,6 @@ import superconv.training.listeners.TensorBoardScalars;
 import superconv.training.loop.StepEnd;
 import superconv.training.loop.TrainingListener;
 import superconv.training.loop.TrainingLoop;
-import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
 import superconv.training.run.EpochMetrics;
 import superconv.training.run.ResumePoint;
@@ -114,31 +110,6 @@ public final class Trainer {
         spec.testLimit() == 0 ? test : test.limit(spec.testLimit(), spec.seed()));
   }
 
-  /**
-   * The optimizer a run trains with: its one phase's, or a switching optimizer over its phases, built from the
-   * phases as they are (each phase's optimizer validated where the manifest wrote it).
-   */
-  public static OptimizerSpec optimizer(RunSpec spec) {
-    List<Phase> phases = spec.phases();
-    if (phases.size() == 1) {
-      return Optimizers.fromTable(spec.optimizer().table());
-    }
-    List<OptimizerPhase> switching = new ArrayList<>();
-    for (int i = 0; i < phases.size(); i++) {
-      Phase phase = phases.get(i);
-      switching.add(new OptimizerPhase((long) phase.epochs(),
-          Optimizers.fromTable("phases[" + i + "].optimizer", phase.optimizer().table()),
-          phase.schedule() == null ? null : phase.schedule().table()));
-    }
-    return new SwitchingSpec(switching);
-  }
-
-  /** The schedule a run feeds: its one phase's, or (switching) the phases' schedules in sequence. */
-  public static Schedule schedule(RunSpec spec, OptimizerSpec optimizer, RunLength length) {
-    boolean single = spec.phases().size() == 1 && spec.schedule() != null;
-    return Optimizers.schedule(optimizer, single ? spec.schedule().table() : null, length);
-  }
-
   public static int iterationsPerEpoch(RunSpec spec, int trainImages) {
     return trainImages / spec.batchSize();
   }
@@ -148,8 +119,8 @@ public final class Trainer {
     Files.createDirectories(folder.dir());
     int perEpoch = iterationsPerEpoch(spec, data.train().size());
     RunLength length = new RunLength(spec.epochs(), perEpoch);
-    OptimizerSpec optimizer = optimizer(spec);
-    Schedule schedule = schedule(spec, optimizer, length);
+    OptimizerSpec optimizer = spec.optimizerSpec();
+    Schedule schedule = spec.scheduleOver(length);
     String device = Devices.choose(spec.device(), Devices.list());
     Map<String, String> checksums = checksums();
     // Checked before anything is written: a folder that cannot be resumed exactly is left as it is.
