@@ -18,8 +18,11 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevi
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_DeviceList;
@@ -37,6 +40,8 @@ import org.tensorflow.proto.GPUOptions;
 public final class Devices {
 
   private static final Pattern GPU = Pattern.compile("gpu(?::(\\d+))?");
+  private static final Logger LOG = LogManager.getLogger(Devices.class);
+  private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
   private static volatile List<String> listed;
 
   private Devices() {}
@@ -90,7 +95,7 @@ public final class Devices {
   }
 
   /** Indices of the GPUs among {@code devices}. */
-  static List<Integer> gpus(List<String> devices) {
+  public static List<Integer> gpus(List<String> devices) {
     List<Integer> gpus = new ArrayList<>();
     Pattern name = Pattern.compile(".*device:GPU:(\\d+)$");
     for (String device : devices) {
@@ -112,7 +117,14 @@ public final class Devices {
       return "/device:CPU:0";
     }
     if (setting.equals("auto")) {
-      return gpus.isEmpty() ? "/device:CPU:0" : "/device:GPU:" + gpus.get(0);
+      if (gpus.isEmpty()) {
+        // Once per process: a grid of runs would otherwise repeat it for every run.
+        if (FALLBACK_LOGGED.compareAndSet(false, true)) {
+          LOG.info("device auto: the CPU, because {}", noGpuReason(TensorFlowNatives.current()));
+        }
+        return "/device:CPU:0";
+      }
+      return "/device:GPU:" + gpus.get(0);
     }
     Matcher m = GPU.matcher(setting);
     if (!m.matches()) {
@@ -125,6 +137,14 @@ public final class Devices {
               : "GPUs " + gpus) + "; devices: " + String.join(", ", devices));
     }
     return "/device:GPU:" + index;
+  }
+
+  /** Why TensorFlow lists no GPU, as far as the natives tell; {@code superconv doctor --device gpu} tells more. */
+  public static String noGpuReason(TensorFlowNatives natives) {
+    return natives.gpu()
+        ? "TensorFlow lists no GPU although its GPU natives are loaded (no CUDA device, or a CUDA 12.5 / cuDNN 9.3"
+            + " library missing: superconv doctor --device gpu says which)"
+        : "TensorFlow's CPU natives are on the class path (the GPU build: SUPERCONV_MAVEN_ARGS=-Pgpu)";
   }
 
   /** The {@link DeviceSpec} of a device {@link #choose} names ({@code /device:CPU:0}, {@code /device:GPU:N}). */
