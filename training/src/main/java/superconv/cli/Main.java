@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       GraphCommand.class,
       PredictCommand.class,
       BenchCommand.class,
+      DoctorCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,22 @@
+package superconv.training.doctor;
+
+import java.util.List;
+
+/**
+ * What {@code superconv doctor} found.
+ *
+ * @param device the device setting asked about ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N})
+ * @param checks every check, in the order shown
+ * @param reason why that device cannot run here, one line; null when it can
+ */
+public record Report(String device, List<Check> checks, String reason) {
+
+  public Report {
+    checks = List.copyOf(checks);
+  }
+
+  /** Whether a run with this device setting can start here. */
+  public boolean runnable() {
+    return reason == null;
+  }
+}
