@@ -45,14 +45,11 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Mixin Verbose verbose;
 
-  /** The machine examined; tests describe another one. */
-  Host host;
-
   @Override
   public Integer call() {
     Report report;
     try {
-      report = new Doctor(host == null ? Host.real() : host, runsDir, DataLocation.standard(dataDir)).examine(device);
+      report = new Doctor(Host.real(), runsDir, DataLocation.standard(dataDir)).examine(device);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
