@@ -2,6 +2,7 @@ package superconv.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import superconv.training.report.LearningSpeed;
 import superconv.training.report.Report;
 import superconv.training.report.ResultsTable;
 import superconv.training.report.RunResult;
@@ -42,10 +44,22 @@ final class ReportCommand implements Callable<Integer> {
       description = "Write PNG plots: accuracy, training loss, learning rate, calculated-rate norms.")
   Path plots;
 
+  @Option(names = "--target", paramLabel = "ACC",
+      description = "A validation accuracy as a fraction in (0, 1], e.g. 0.9 (not 90); repeatable. Adds per run the"
+          + " epoch, step and seconds at which it was first reached, and the area under the accuracy curve.")
+  List<Double> targets = new ArrayList<>();
+
   @Mixin Verbose verbose;
 
   @Override
   public Integer call() throws Exception {
+    for (double target : targets) {
+      try {
+        LearningSpeed.checkTarget(target);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--target: " + e.getMessage(), 2);
+      }
+    }
     if (!Files.isDirectory(runsDir)) {
       throw new UserError(runsDir + " is not a directory", 2);
     }
@@ -55,9 +69,11 @@ final class ReportCommand implements Callable<Integer> {
       throw new UserError("no readable run folders (with run.json) below " + runsDir
           + (only == null ? "" : " matching " + only));
     }
-    ResultsTable table = ResultsTable.of(results);
+    ResultsTable table = ResultsTable.of(results, targets);
     out().print(table.text());
-    out().println("* best Max Acc. per data set and network; " + results.size() + " runs");
+    long rows = table.rows().size();
+    out().println("* best Max Acc. per data set and network; " + results.size() + " runs"
+        + (rows == results.size() ? "" : " in " + rows + " rows (runs that differ only in their seed are one row)"));
     if (markdown != null) {
       AtomicFiles.writeString(markdown, table.markdown());
       out().println("markdown: " + markdown);

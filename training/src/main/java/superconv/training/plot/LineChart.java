@@ -21,7 +21,8 @@ import superconv.training.run.AtomicFiles;
  * traces, accuracy and loss curves, rate norms). Immutable; {@link #with} returns a new chart.
  */
 public record LineChart(
-    String title, String xLabel, String yLabel, boolean logY, String secondYLabel, List<Series> series) {
+    String title, String xLabel, String yLabel, boolean logY, String secondYLabel, List<Series> series,
+    List<Band> bands) {
 
   /** One named line; x and y have equal length; drawn against the right-hand axis when {@code secondAxis}. */
   public record Series(String name, double[] x, double[] y, boolean secondAxis) {
@@ -34,12 +35,24 @@ public record LineChart(
     }
   }
 
+  /**
+   * A shaded range from {@code low} to {@code high} around the line of the same name (a spread over seeds), drawn
+   * in that line's colour, translucent and beneath every line, so that lines crossing it stay visible.
+   */
+  public record Band(String name, double[] x, double[] low, double[] high) {
+    public Band {
+      checkArgument(x.length == low.length && x.length == high.length,
+          "band %s: %s x values but %s low and %s high values", name, x.length, low.length, high.length);
+    }
+  }
+
   public LineChart {
     series = List.copyOf(series);
+    bands = List.copyOf(bands);
   }
 
   public static LineChart of(String title, String xLabel, String yLabel) {
-    return new LineChart(title, xLabel, yLabel, false, null, List.of());
+    return new LineChart(title, xLabel, yLabel, false, null, List.of(), List.of());
   }
 
   /**
@@ -48,13 +61,20 @@ public record LineChart(
    */
   public LineChart logScale() {
     checkArgument(secondYLabel == null, "chart %s: a log scale would apply to its second axis too", title);
-    return new LineChart(title, xLabel, yLabel, true, secondYLabel, series);
+    return new LineChart(title, xLabel, yLabel, true, secondYLabel, series, bands);
   }
 
   public LineChart with(String name, double[] x, double[] y) {
     List<Series> more = new ArrayList<>(series);
     more.add(new Series(name, x, y));
-    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, more);
+    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, more, bands);
+  }
+
+  /** Adds a band around the line {@code name} (added before or after it); a band without its line is refused. */
+  public LineChart withBand(String name, double[] x, double[] low, double[] high) {
+    List<Band> more = new ArrayList<>(bands);
+    more.add(new Band(name, x, low, high));
+    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, series, more);
   }
 
   /**
@@ -65,7 +85,7 @@ public record LineChart(
     checkArgument(!logY, "chart %s: a second axis needs a linear scale", title);
     List<Series> more = new ArrayList<>(series);
     more.add(new Series(name, x, y, true));
-    return new LineChart(title, xLabel, yLabel, logY, axisLabel, more);
+    return new LineChart(title, xLabel, yLabel, logY, axisLabel, more, bands);
   }
 
   /** Writes the chart as a PNG of the given size, atomically (temporary file, then rename). */
@@ -101,7 +121,7 @@ public record LineChart(
         new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
     Styler styler = chart.getStyler();
     styler.setChartBackgroundColor(Color.WHITE);
-    styler.setLegendVisible(series.size() > 1);
+    styler.setLegendVisible(series.size() > 1 || !bands.isEmpty());
     // Below the plot: a legend inside it covers data wherever the lines happen to run.
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
     styler.setLegendLayout(Styler.LegendLayout.Horizontal);
@@ -119,10 +139,29 @@ public record LineChart(
       chart.setYAxisGroupTitle(1, secondYLabel);
       styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     }
-    for (Series s : series) {
+    // Colours are set, not left to XChart's turn-taking, so that a band and its line share one.
+    Color[] colours = styler.getSeriesColors();
+    List<String> names = series.stream().map(Series::name).toList();
+    for (Band band : bands) {
+      int index = names.indexOf(band.name());
+      checkArgument(index >= 0, "chart %s: band %s has no line of that name", title, band.name());
+      Series line = series.get(index);
+      Color colour = colours[index % colours.length];
+      XYSeries area = chart.addSeries(band.name() + " (band)", outline(band.x()),
+          log ? positive(outline(band.low(), band.high())) : outline(band.low(), band.high()));
+      area.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+      area.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 56));
+      area.setLineColor(new Color(0, 0, 0, 0));
+      area.setMarker(SeriesMarkers.NONE);
+      area.setShowInLegend(false);
+      area.setYAxisGroup(line.secondAxis() ? 1 : 0);
+    }
+    for (int i = 0; i < series.size(); i++) {
+      Series s = series.get(i);
       XYSeries line = chart.addSeries(s.name(), s.x(), log ? positive(s.y()) : s.y());
       line.setMarker(SeriesMarkers.NONE);
       line.setLineStyle(new BasicStroke(1.5f));
+      line.setLineColor(colours[i % colours.length]);
       line.setYAxisGroup(s.secondAxis() ? 1 : 0);
     }
     if (series.get(0).x().length >= 2) {
@@ -135,6 +174,20 @@ public record LineChart(
       anchor.setMarker(SeriesMarkers.NONE);
     }
     return chart;
+  }
+
+  /** The x values along the band's top and back along its bottom: one closed polygon. */
+  private static double[] outline(double[] x) {
+    return outline(x, x);
+  }
+
+  private static double[] outline(double[] forward, double[] back) {
+    double[] out = new double[forward.length + back.length];
+    System.arraycopy(forward, 0, out, 0, forward.length);
+    for (int i = 0; i < back.length; i++) {
+      out[forward.length + i] = back[back.length - 1 - i];
+    }
+    return out;
   }
 
   /** A log axis cannot show zero or negative values; they become gaps (NaN) rather than an error. */

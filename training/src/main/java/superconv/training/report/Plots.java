@@ -22,23 +22,30 @@ public final class Plots {
 
   private Plots() {}
 
-  /** Writes {@code <prefix>-accuracy.png} etc. into {@code dir}; returns the files written. */
+  /**
+   * Writes {@code <prefix>-accuracy.png} etc. into {@code dir}; returns the files written. Runs that differ only in
+   * their seed ({@link SeedGroups}) are one line in the accuracy and loss plots: the mean per epoch over the seeds
+   * that recorded that epoch, with a band from their minimum to their maximum accuracy; their rates stay one line
+   * per run.
+   */
   public static List<Path> write(List<RunResult> runs, Path dir, String prefix, String title) throws IOException {
     boolean oneExperiment = runs.stream().map(RunResult::experiment).distinct().count() == 1;
-    LineChart accuracy = LineChart.of(title + ": validation accuracy", "epoch", "accuracy (%)");
+    List<List<RunResult>> groups = SeedGroups.of(runs);
+    LineChart accuracy = accuracy(groups, title, oneExperiment);
     LineChart loss = LineChart.of(title + ": training loss", "epoch", "loss").logScale();
     LineChart lr = LineChart.of(title + ": learning rate", "epoch", "rate").logScale();
     LineChart norms = LineChart.of(title + ": calculated rates (norm) and fed rates", "epoch", "rate").logScale();
     boolean anyNorms = false;
     boolean anyRates = false;
+    for (List<RunResult> group : groups) {
+      PerEpoch trainLoss = PerEpoch.of(group, EpochMetrics::trainLoss);
+      if (trainLoss.epochs().length > 0) {
+        loss = loss.with(name(group, oneExperiment), trainLoss.epochs(), trainLoss.mean());
+      }
+    }
     for (RunResult run : runs) {
       String name = oneExperiment ? run.spec().path("run").asText() : run.id();
       List<EpochMetrics> rows = run.metrics();
-      if (!rows.isEmpty()) {
-        double[] epochs = rows.stream().mapToDouble(EpochMetrics::epoch).toArray();
-        accuracy = accuracy.with(name, epochs, rows.stream().mapToDouble(r -> r.valAccuracy() * 100).toArray());
-        loss = loss.with(name, epochs, rows.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
-      }
       RateHistory history = run.rates();
       if (history.size() == 0 || rows.isEmpty()) {
         continue;
@@ -68,6 +75,59 @@ public final class Plots {
       written.add(write(norms, dir.resolve(prefix + "-rate-norm.png")));
     }
     return written;
+  }
+
+  /** Validation accuracy (%) per epoch: a line per run, a seed group's mean with its min-max band. */
+  static LineChart accuracy(List<List<RunResult>> groups, String title, boolean oneExperiment) {
+    boolean seeds = SeedGroups.any(groups);
+    LineChart chart = LineChart.of(title + ": validation accuracy" + (seeds ? " (seeds: mean, band min-max)" : ""),
+        "epoch", "accuracy (%)");
+    for (List<RunResult> group : groups) {
+      PerEpoch values = PerEpoch.of(group, r -> r.valAccuracy() * 100);
+      if (values.epochs().length == 0) {
+        continue;
+      }
+      String name = name(group, oneExperiment);
+      chart = chart.with(name, values.epochs(), values.mean());
+      if (group.size() > 1) {
+        chart = chart.withBand(name, values.epochs(), values.min(), values.max());
+      }
+    }
+    return chart;
+  }
+
+  private static String name(List<RunResult> group, boolean oneExperiment) {
+    String name = oneExperiment ? SeedGroups.runName(group) : SeedGroups.name(group);
+    return group.size() == 1 ? name : name + ": mean of " + group.size();
+  }
+
+  /**
+   * One value per epoch over a group's runs: the mean, minimum and maximum of the finite values recorded for that
+   * epoch (a seed that diverged drops out from its last epoch on, rather than dragging the mean to 0). A run alone
+   * gives its own values, NaN included, as before.
+   */
+  private record PerEpoch(double[] epochs, double[] mean, double[] min, double[] max) {
+
+    static PerEpoch of(List<RunResult> group, java.util.function.ToDoubleFunction<EpochMetrics> value) {
+      if (group.size() == 1) {
+        List<EpochMetrics> rows = group.get(0).metrics();
+        double[] y = rows.stream().mapToDouble(value).toArray();
+        return new PerEpoch(rows.stream().mapToDouble(EpochMetrics::epoch).toArray(), y, y, y);
+      }
+      java.util.SortedMap<Integer, List<Double>> byEpoch = new java.util.TreeMap<>();
+      for (RunResult run : group) {
+        for (EpochMetrics row : run.metrics()) {
+          double v = value.applyAsDouble(row);
+          if (Double.isFinite(v)) {
+            byEpoch.computeIfAbsent(row.epoch(), k -> new ArrayList<>()).add(v);
+          }
+        }
+      }
+      List<Stats> stats = byEpoch.values().stream().map(Stats::of).toList();
+      return new PerEpoch(byEpoch.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
+          stats.stream().mapToDouble(Stats::mean).toArray(), stats.stream().mapToDouble(Stats::min).toArray(),
+          stats.stream().mapToDouble(Stats::max).toArray());
+    }
   }
 
   private static Path write(LineChart chart, Path file) throws IOException {

@@ -63,6 +63,43 @@ class LineChartTest {
   }
 
   @Test
+  void aBandShadesItsLinesRangeInTheLinesColourBeneathTheLines() throws Exception {
+    double[] x = {1, 2, 3, 4};
+    LineChart line = LineChart.of("seeds", "epoch", "accuracy (%)").with("mean", x, new double[] {60, 80, 86, 91})
+        .with("other", x, new double[] {50, 80, 92, 95});
+    LineChart band = line.withBand("mean", x, new double[] {60, 70, 80, 90}, new double[] {70, 92, 91, 94});
+    Path plain = dir.resolve("plain.png");
+    Path shaded = dir.resolve("band.png");
+    line.writePng(plain, 640, 360);
+    band.writePng(shaded, 640, 360);
+    // Anti-aliased lines and the legend tint a few pixels of the plain chart too.
+    assertThat(tinted(ImageIO.read(shaded.toFile()))).as("a light fill over a good part of the plot")
+        .isGreaterThan(tinted(ImageIO.read(plain.toFile())) + 10_000);
+    XYChart chart = band.toXChart(640, 360);
+    assertThat(chart.getSeriesMap().get("mean (band)").getFillColor().getAlpha()).isLessThan(255);
+    assertThat(chart.getSeriesMap().get("mean (band)").isShowInLegend()).isFalse();
+    assertThat(chart.getSeriesMap().get("mean (band)").getFillColor().getRGB() & 0xffffff)
+        .isEqualTo(chart.getSeriesMap().get("mean").getLineColor().getRGB() & 0xffffff);
+    assertThatThrownBy(() -> line.withBand("nobody", x, x, x).toXChart(640, 360)).hasMessageContaining("nobody");
+    assertThatThrownBy(() -> line.withBand("mean", x, x, new double[] {1})).hasMessageContaining("band mean");
+  }
+
+  /** Light, coloured pixels: neither the white background nor the grey grid. */
+  private static int tinted(BufferedImage image) {
+    int count = 0;
+    for (int px = 0; px < image.getWidth(); px++) {
+      for (int py = 0; py < image.getHeight(); py++) {
+        int rgb = image.getRGB(px, py);
+        int r = (rgb >> 16) & 255;
+        int g = (rgb >> 8) & 255;
+        int b = rgb & 255;
+        count += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 20 && r + g + b > 500 ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  @Test
   void refusesSeriesOfUnequalLength() {
     assertThatThrownBy(() -> LineChart.of("t", "x", "y").with("bad", new double[] {1}, new double[] {1, 2}))
         .hasMessageContaining("bad");
