@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import superconv.training.grid.RunSelection;
 import superconv.training.manifest.Component;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.Phase;
@@ -36,13 +37,17 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() throws ManifestException {
     List<RunSpec> runs = selection.runs();
+    List<RunSelection.Indexed<RunSpec>> indexed = RunSelection.ALL.apply(runs);
     if (json) {
-      out().println(Json.line(runs.stream().map(ListCommand::listing).toList()));
+      out().println(Json.line(indexed.stream().map(r -> listing(r.run(), r.index())).toList()));
       return 0;
     }
-    out().printf("%-58s %-13s %-8s %5s %6s  %s%n", "RUN", "DATASET", "NETWORK", "BATCH", "EPOCHS", "TRAINING");
-    for (RunSpec run : runs) {
-      out().printf("%-58s %-13s %-8s %5d %6d  %s%n", run.id(), run.dataset(),
+    // The run comes first on each line (scripts grep for it), its index, which run --index takes, next.
+    out().printf("%-58s %5s %-13s %-8s %5s %6s  %s%n", "RUN", "INDEX", "DATASET", "NETWORK", "BATCH", "EPOCHS",
+        "TRAINING");
+    for (RunSelection.Indexed<RunSpec> entry : indexed) {
+      RunSpec run = entry.run();
+      out().printf("%-58s %5d %-13s %-8s %5d %6d  %s%n", run.id(), entry.index(), run.dataset(),
           run.network() + (run.width() == 64 ? "" : "/" + run.width()), run.batchSize(), run.epochs(),
           training(run));
     }
@@ -53,11 +58,13 @@ final class ListCommand implements Callable<Integer> {
   /**
    * A run as {@code list --json} shows it: the resolved spec, where a schedule is always a table with a type
    * ({@code {"type": "calculated"}} for optimizers that calculate their own rates). The top-level optimizer and
-   * schedule are the first phase's; a run that switches optimizers also lists every phase.
+   * schedule are the first phase's; a run that switches optimizers also lists every phase. {@code index} is what
+   * {@code run --index} takes.
    */
-  static ObjectNode listing(RunSpec run) {
+  static ObjectNode listing(RunSpec run, int index) {
     ObjectNode spec = Json.mapper().valueToTree(run);
     ObjectNode node = Json.mapper().createObjectNode();
+    node.put("index", index);
     spec.fields().forEachRemaining(e -> {
       switch (e.getKey()) {
         case "schedule" -> { }

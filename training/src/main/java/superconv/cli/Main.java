@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ListCommand.class,
+      StatusCommand.class,
       ReportCommand.class,
       ExportCommand.class,
       DataCommand.class,

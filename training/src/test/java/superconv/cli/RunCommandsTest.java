@@ -45,7 +45,7 @@ class RunCommandsTest {
   }
 
   /** 28x28 images whose brightness follows the label (0-9), so a tiny network learns something. */
-  private static void split(Path folder, String prefix, int count, long seed) throws Exception {
+  static void split(Path folder, String prefix, int count, long seed) throws Exception {
     Random random = new Random(seed);
     byte[] pixels = new byte[count * 784];
     byte[] labels = new byte[count];

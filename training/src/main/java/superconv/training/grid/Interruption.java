@@ -38,7 +38,7 @@ final class Interruption {
       Optional<RunRecord> record = folder.readRecord();
       if (record.isPresent() && record.get().status() == RunStatus.RUNNING) {
         folder.writeRecord(record.get().withStatus(RunStatus.INTERRUPTED, Instant.now().toString(),
-            "stopped by a signal; the next run of the manifest resumes from the last checkpoint"));
+            RunRecord.STOPPED_BY_SIGNAL));
       }
     } catch (IOException e) {
       System.err.println("superconv: could not mark " + folder.dir() + " as interrupted: " + e.getMessage());

@@ -35,6 +35,29 @@ public final class Report {
    * free: killed without a chance to say so) is reported as interrupted, which it is.
    */
   public static List<RunResult> load(Path runsDir, String only, Consumer<String> warnings) throws IOException {
+    List<PathMatcher> matchers = matchers(only);
+    List<RunResult> results = new ArrayList<>();
+    for (RunFolder folder : RunFolder.findAll(runsDir)) {
+      RunResult result;
+      try {
+        result = RunResult.load(folder);
+        if (result.status() == RunStatus.RUNNING && !RunLock.isHeld(folder)) {
+          result = new RunResult(folder, result.record().withStatus(RunStatus.INTERRUPTED, result.record().ended(),
+              RunState.PROCESS_GONE), result.metrics());
+        }
+      } catch (IOException | RuntimeException e) {
+        warnings.accept("skipping " + folder.dir() + ": " + unreadable(e));
+        continue;
+      }
+      if (matches(matchers, result.experiment(), result.spec().path("run").asText())) {
+        results.add(result);
+      }
+    }
+    return results;
+  }
+
+  /** {@code --only}'s comma-separated globs; none for no pattern. */
+  static List<PathMatcher> matchers(String only) {
     List<PathMatcher> matchers = new ArrayList<>();
     if (only != null && !only.isBlank()) {
       for (String glob : only.split(",")) {
@@ -43,29 +66,16 @@ public final class Report {
         }
       }
     }
-    List<RunResult> results = new ArrayList<>();
-    for (RunFolder folder : RunFolder.findAll(runsDir)) {
-      RunResult result;
-      try {
-        result = RunResult.load(folder);
-        if (result.status() == RunStatus.RUNNING && !RunLock.isHeld(folder)) {
-          result = new RunResult(folder, result.record().withStatus(RunStatus.INTERRUPTED, result.record().ended(),
-              "its process is gone (no superconv process holds its lock)"), result.metrics());
-        }
-      } catch (IOException | RuntimeException e) {
-        warnings.accept("skipping " + folder.dir() + ": " + unreadable(e));
-        continue;
-      }
-      Path experiment = Path.of(result.experiment());
-      Path id = Path.of(result.experiment(), result.spec().path("run").asText());
-      if (matchers.isEmpty() || matchers.stream().anyMatch(m -> m.matches(experiment) || m.matches(id))) {
-        results.add(result);
-      }
-    }
-    return results;
+    return matchers;
   }
 
-  private static String unreadable(Exception e) {
+  /** Whether a glob matches the experiment or experiment/run (every run, without globs). */
+  static boolean matches(List<PathMatcher> matchers, String experiment, String run) {
+    Path id = Path.of(experiment, run);
+    return matchers.isEmpty() || matchers.stream().anyMatch(m -> m.matches(Path.of(experiment)) || m.matches(id));
+  }
+
+  static String unreadable(Exception e) {
     if (e instanceof com.fasterxml.jackson.core.JacksonException json) {
       return "unreadable " + RunFolder.RUN_JSON + " (" + json.getOriginalMessage().strip().replaceAll("\\s*\n\\s*", " ")
           + ")";

@@ -6,5 +6,8 @@
  * superconv.training.report.LearningSpeed}; runs that differ only in their seed are grouped by {@link
  * superconv.training.report.SeedGroups} and summarized by {@link superconv.training.report.Stats}. The titles of
  * networks, optimizers and schedules are {@code SpecTitles}'.
+ *
+ * <p>{@code superconv status}: where each run stands now ({@link superconv.training.report.RunStates}, {@link
+ * superconv.training.report.RunState}), running only while a process holds its lock.
  */
 package superconv.training.report;

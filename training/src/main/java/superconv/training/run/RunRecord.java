@@ -1,5 +1,6 @@
 package superconv.training.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -9,12 +10,12 @@ import java.util.Map;
 
 /**
  * The content of a run's {@code run.json}: the resolved spec, provenance (versions, commit, device, data
- * checksums), the data the run saw ({@code data}: image counts and shape, class names, the channel statistics that
+ * checksums, where the latest session ran), the data the run saw ({@code data}: image counts and shape, class names, the channel statistics that
  * normalize its inputs; what {@code export} needs to rebuild the model without the data), times and where the run
  * stands. Rewritten atomically whenever any of it changes.
  */
 @JsonPropertyOrder({
-  "status", "spec", "superconv_version", "git_commit", "tensorflow_version", "device", "data_checksums", "data",
+  "status", "spec", "superconv_version", "git_commit", "tensorflow_version", "device", "scheduler", "data_checksums", "data",
   "started",
   "ended", "epochs_completed", "steps", "best_epoch", "best_val_accuracy", "diverged_at_step", "message"
 })
@@ -36,20 +37,44 @@ public record RunRecord(
     @JsonProperty("best_epoch") Integer bestEpoch,
     @JsonProperty("best_val_accuracy") Double bestValAccuracy,
     @JsonProperty("diverged_at_step") Long divergedAtStep,
-    @JsonProperty("message") String message) {
+    @JsonProperty("message") String message,
+    @JsonProperty("scheduler") SchedulerContext scheduler) {
+
+  /**
+   * The message of a run stopped by a signal (Ctrl-C, SIGTERM, a scheduler's preemption or time limit): an
+   * interrupted run with another message stopped on an error.
+   */
+  public static final String STOPPED_BY_SIGNAL =
+      "stopped by a signal; the next run of the manifest resumes from the last checkpoint";
+
+  /** A record without scheduler context (as run.json was written before it had one). */
+  public RunRecord(RunStatus status, JsonNode spec, String superconvVersion, String gitCommit,
+      String tensorflowVersion, String device, Map<String, String> dataChecksums, JsonNode data, String started,
+      String ended, int epochsCompleted, long steps, Integer bestEpoch, Double bestValAccuracy, Long divergedAtStep,
+      String message) {
+    this(status, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums, data, started, ended,
+        epochsCompleted, steps, bestEpoch, bestValAccuracy, divergedAtStep, message, null);
+  }
 
   public RunRecord withStatus(RunStatus newStatus, String newEnded, String newMessage) {
     return new RunRecord(newStatus, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums, data,
-        started, newEnded, epochsCompleted, steps, bestEpoch, bestValAccuracy, divergedAtStep, newMessage);
+        started, newEnded, epochsCompleted, steps, bestEpoch, bestValAccuracy, divergedAtStep, newMessage, scheduler);
   }
 
   public RunRecord withProgress(int epochs, long stepCount, Integer best, Double bestAccuracy) {
     return new RunRecord(status, spec, superconvVersion, gitCommit, tensorflowVersion, device, dataChecksums, data, started,
-        ended, epochs, stepCount, best, bestAccuracy, divergedAtStep, message);
+        ended, epochs, stepCount, best, bestAccuracy, divergedAtStep, message, scheduler);
   }
 
   public RunRecord withDivergence(long step) {
     return new RunRecord(RunStatus.DIVERGED, spec, superconvVersion, gitCommit, tensorflowVersion, device,
-        dataChecksums, data, started, ended, epochsCompleted, steps, bestEpoch, bestValAccuracy, step, message);
+        dataChecksums, data, started, ended, epochsCompleted, steps, bestEpoch, bestValAccuracy, step, message,
+        scheduler);
+  }
+
+  /** Whether the run stopped on an error rather than a signal or a kill (it resumes like any interrupted run). */
+  @JsonIgnore
+  public boolean failed() {
+    return status == RunStatus.INTERRUPTED && message != null && !message.equals(STOPPED_BY_SIGNAL);
   }
 }

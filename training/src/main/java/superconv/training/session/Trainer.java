@@ -56,6 +56,7 @@ import superconv.training.run.RunFolder;
 import superconv.training.run.RunProgress;
 import superconv.training.run.RunRecord;
 import superconv.training.run.RunStatus;
+import superconv.training.run.SchedulerContext;
 
 /**
  * Sets one run up and hands it to the {@link TrainingLoop}: checks where an interrupted run stands, records the
@@ -238,7 +239,7 @@ public final class Trainer {
         previous.map(RunRecord::started).orElse(Instant.now().toString()),
         null, previous.map(RunRecord::epochsCompleted).orElse(0), previous.map(RunRecord::steps).orElse(0L),
         previous.map(RunRecord::bestEpoch).orElse(null), previous.map(RunRecord::bestValAccuracy).orElse(null),
-        null, null);
+        null, null, SchedulerContext.current());
   }
 
   /** The set's class names, or the labels as text where the set has none. */
