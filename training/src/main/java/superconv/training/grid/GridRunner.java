@@ -83,7 +83,7 @@ public final class GridRunner {
         LOG.error("run {} not started: {}", spec.id(), e.getMessage());
         summary.refused(spec, e.getMessage());
       } catch (IOException e) {
-        String message = Failures.oneLine(e, planned.folder().dir());
+        String message = RunFailures.oneLine(e, planned.folder().dir());
         LOG.error("run {} not started: {}", spec.id(), message);
         summary.failed(spec, message, null);
       }
@@ -106,7 +106,7 @@ public final class GridRunner {
       Trainer.Outcome outcome = trainer.train();
       summary.trained(spec, outcome.status().key(), folder.readRecord().orElse(null));
     } catch (Exception e) {
-      String message = Failures.oneLine(e, folder.dir());
+      String message = RunFailures.oneLine(e, folder.dir());
       if (options.verbose()) {
         LOG.error("run {} failed: {}", spec.id(), message, e);
       } else {
@@ -140,7 +140,7 @@ public final class GridRunner {
       Path probe = Files.createTempFile(dir, ".superconv-write-check", ".tmp");
       Files.delete(probe);
     } catch (IOException e) {
-      throw new GridException("runs directory " + Failures.oneLine(e, dir));
+      throw new GridException("runs directory " + RunFailures.oneLine(e, dir));
     }
   }
 

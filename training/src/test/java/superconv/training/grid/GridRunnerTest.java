@@ -47,15 +47,15 @@ class GridRunnerTest {
   @Test
   void failuresReadAsWhatHappened() {
     Path where = dir.resolve("runs/a/b");
-    assertThat(Failures.oneLine(new NoSuchFileException("/x/y"), where)).isEqualTo("/x/y: no such file or directory");
-    assertThat(Failures.oneLine(new AccessDeniedException("/x/y"), where)).isEqualTo("/x/y: permission denied");
-    assertThat(Failures.oneLine(new UncheckedIOException(new FileSystemException("/x/y", null, "Read-only file system")),
+    assertThat(RunFailures.oneLine(new NoSuchFileException("/x/y"), where)).isEqualTo("/x/y: no such file or directory");
+    assertThat(RunFailures.oneLine(new AccessDeniedException("/x/y"), where)).isEqualTo("/x/y: permission denied");
+    assertThat(RunFailures.oneLine(new UncheckedIOException(new FileSystemException("/x/y", null, "Read-only file system")),
         where)).isEqualTo("/x/y: read-only file system");
     // TensorFlow's own words for a full disk while it writes a checkpoint, with its out-of-memory hint.
     RuntimeException tensorflow = new RuntimeException("Failed to write checkpoint\n\tWrite failed because: "
         + "No space left on device [Op:SaveV2]\nHint: If you want to see a list of allocated tensors when OOM happens");
-    assertThat(Failures.oneLine(tensorflow, where)).isEqualTo("no space left on device in " + where);
-    assertThat(Failures.oneLine(new IllegalStateException("first\n  second"), where)).isEqualTo("first second");
-    assertThat(Failures.oneLine(new IOException(), where)).isEqualTo("java.io.IOException");
+    assertThat(RunFailures.oneLine(tensorflow, where)).isEqualTo("no space left on device in " + where);
+    assertThat(RunFailures.oneLine(new IllegalStateException("first\n  second"), where)).isEqualTo("first second");
+    assertThat(RunFailures.oneLine(new IOException(), where)).isEqualTo("java.io.IOException");
   }
 }
