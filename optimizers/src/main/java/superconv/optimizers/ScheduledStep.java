@@ -106,22 +106,28 @@ public final class ScheduledStep {
    * Runs global step {@code j} of epoch {@code epoch} on {@code runner}, which already holds the step's data.
    */
   public Values run(Session.Runner runner, long j, long epoch, Set<Fetch> fetch) {
-    try (Fed fed = prepare(runner, j, epoch)) {
+    Fed fed = prepare(runner, j, epoch);
+    try {
       List<Fetch> order = fetches(runner, epoch, fetch);
       try (Result result = runner.run()) {
         return values(result, order);
       }
+    } finally {
+      fed.close();
     }
   }
 
   /** As {@link #run}, fetching only the loss, and traced: TensorFlow's per-op timings of the step. */
   public RunMetadata trace(Session.Runner runner, long j, long epoch) {
-    try (Fed fed = prepare(runner, j, epoch)) {
+    Fed fed = prepare(runner, j, epoch);
+    try {
       runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
       runner.fetch(loss);
       try (Result result = runner.runAndFetchMetadata()) {
         return result.getMetadata().orElseThrow();
       }
+    } finally {
+      fed.close();
     }
   }
 
