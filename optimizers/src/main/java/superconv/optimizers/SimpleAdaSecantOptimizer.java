@@ -21,8 +21,8 @@ import org.tensorflow.types.family.TType;
  * Delta_prev = -g on the first step, else the previous update; alpha = |Delta_prev / a| with x/0 = 0; alpha := 0 where
  * alpha >= threshold (3.3); Delta = -alpha g; theta <- theta + Delta. The fed learning rate is ignored.
  *
- * <p>With {@code momentum} mu > 0 (the thesis's outlook, ch. 5), heavy-ball momentum on the update step, without
- * dampening: Delta = mu * Delta_stored - alpha g, i.e. v_t = mu v_{t-1} + alpha_t g_t, theta_t = theta_{t-1} - v_t
+ * <p>With {@code momentum} mu > 0 (the thesis's outlook, ch. 5; 4.5.3 notes that "no momentum is used for the update
+ * step"), heavy-ball momentum on that update step, without dampening: Delta = mu * Delta_stored - alpha g, i.e. v_t = mu v_{t-1} + alpha_t g_t, theta_t = theta_{t-1} - v_t
  * with v = -Delta and v_0 = 0 (Delta_stored is the previous update, 0 before the first step: the first step's
  * Delta_prev = -g of eq. 3.2 only seeds the rate, it is no step taken). Each gradient is scaled by the rate computed
  * when it arrived, and the secant's Delta_prev stays the parameter's actual last displacement, the one that produced
