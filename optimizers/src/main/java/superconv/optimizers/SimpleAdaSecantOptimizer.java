@@ -22,13 +22,13 @@ import org.tensorflow.types.family.TType;
  * alpha >= threshold (3.3); Delta = -alpha g; theta <- theta + Delta. The fed learning rate is ignored.
  *
  * <p>With {@code momentum} mu > 0 (the thesis's outlook, ch. 5; 4.5.3 notes that "no momentum is used for the update
- * step"), heavy-ball momentum on that update step, without dampening: Delta = mu * Delta_stored - alpha g, i.e. v_t = mu v_{t-1} + alpha_t g_t, theta_t = theta_{t-1} - v_t
- * with v = -Delta and v_0 = 0 (Delta_stored is the previous update, 0 before the first step: the first step's
- * Delta_prev = -g of eq. 3.2 only seeds the rate, it is no step taken). Each gradient is scaled by the rate computed
- * when it arrived, and the secant's Delta_prev stays the parameter's actual last displacement, the one that produced
- * a = g - g_prev. PyTorch's form (b = mu b + g, theta -= alpha_t b) would instead rescale the whole history by each
- * new per-element rate, and a rate the threshold sets to 0 would stop the ball dead. The state is the same slots as
- * without momentum; mu = 0 builds exactly the update above.
+ * step"), heavy-ball momentum on that update step, without dampening: Delta = mu * Delta_stored - alpha g, i.e.
+ * v_t = mu v_{t-1} + alpha_t g_t, theta_t = theta_{t-1} - v_t with v = -Delta and v_0 = 0 (Delta_stored is the
+ * previous update, 0 before the first step: the first step's Delta_prev = -g of eq. 3.2 only seeds the rate, it is no
+ * step taken). Each gradient is scaled by the rate computed when it arrived, and the secant's Delta_prev stays the
+ * parameter's actual last displacement, the one that produced a = g - g_prev. PyTorch's form (b = mu b + g, theta -=
+ * alpha_t b) would instead rescale the whole history by each new per-element rate, and a rate the threshold sets to 0
+ * would stop the ball dead. The state is the same slots as without momentum; mu = 0 builds exactly the update above.
  *
  * <p>On a CPU, where {@link NativeKernels} are loaded, a float or double variable's update runs as one fused kernel
  * ({@code simple_adasecant_update.c}), in place; elsewhere as the TensorFlow ops below, the same operations.
