@@ -49,8 +49,8 @@
  *
  * <p>Optimizers ({@link superconv.optimizers.Optimizers}): {@code sgd} (momentum = 0, nesterov = false,
  * weight_decay = 0), {@code adam} and {@code cus-adam} (beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8),
- * {@code simple-adasecant} (threshold = inf), {@code adasecant}, {@code switching} (phases = [{ epochs, optimizer,
- * schedule }, ...]).
+ * {@code simple-adasecant} (threshold = inf, momentum = 0), {@code adasecant}, {@code switching} (phases = [{ epochs,
+ * optimizer, schedule }, ...]).
  *
  * <p>Adding a type touches two files. A schedule: its record implementing {@link superconv.optimizers.Schedule},
  * with a static {@code fromTable(Table, Span)}, and its line in {@code Schedules.PARSERS}. An optimizer: its

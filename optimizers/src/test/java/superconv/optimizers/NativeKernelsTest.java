@@ -26,11 +26,11 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * The fused AdaSecant and Simple AdaSecant kernels against the same updates built from TensorFlow ops: the
- * parameters, every state variable and the diagnostics after every step, on gradients chosen to reach every branch
- * (first step, a = 0 that makes a rate 0/0, outliers that reset tau or pass the threshold, a skipped step). The ops
- * paths themselves are held to the double-precision reference by OptimizerGraphTest, which runs whichever path
- * training uses.
+ * The fused AdaSecant and Simple AdaSecant (with and without momentum) kernels against the same updates built from
+ * TensorFlow ops: the parameters, every state variable and the diagnostics after every step, on gradients chosen to
+ * reach every branch (first step, a = 0 that makes a rate 0/0, outliers that reset tau or pass the threshold, a
+ * skipped step). The ops paths themselves are held to the double-precision reference by OptimizerGraphTest, which
+ * runs whichever path training uses.
  */
 class NativeKernelsTest {
 
@@ -48,7 +48,16 @@ class NativeKernelsTest {
       @Override
       SuperconvOptimizer create(Ops tf, boolean fused) {
         SimpleAdaSecantOptimizer optimizer =
-            new SimpleAdaSecantOptimizer(tf, "simple_adasecant", tf.constant(0.0f), 3.0, fused);
+            new SimpleAdaSecantOptimizer(tf, "simple_adasecant", tf.constant(0.0f), 3.0, 0.0, fused);
+        assertThat(optimizer.fused()).isEqualTo(fused);
+        return optimizer;
+      }
+    },
+    SIMPLE_ADASECANT_MOMENTUM(false) {
+      @Override
+      SuperconvOptimizer create(Ops tf, boolean fused) {
+        SimpleAdaSecantOptimizer optimizer =
+            new SimpleAdaSecantOptimizer(tf, "simple_adasecant", tf.constant(0.0f), 3.0, 0.9, fused);
         assertThat(optimizer.fused()).isEqualTo(fused);
         return optimizer;
       }

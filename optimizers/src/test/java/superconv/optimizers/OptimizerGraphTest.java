@@ -172,6 +172,12 @@ class OptimizerGraphTest {
   }
 
   @Test
+  void simpleAdaSecantWithMomentum() {
+    both(Map.of("type", "simple-adasecant", "threshold", 1.5, "momentum", 0.9), triangular(),
+        () -> new Reference.SimpleAdaSecant(1.5, 0.9));
+  }
+
+  @Test
   void adaSecant() {
     check(Map.of("type", "adasecant"), triangular(), Reference.AdaSecant::new, Trace.DType.FLOAT64, 1e-9);
     check(Map.of("type", "adasecant"), triangular(), Reference.AdaSecant::new, Trace.DType.FLOAT32, 2e-5);
@@ -197,6 +203,8 @@ class OptimizerGraphTest {
         Map.of("type", "adam", "beta1", 0.8), () -> new Reference.Adam(0.8, 0.999, 1e-8, true),
         Map.of("type", "cus-adam"), () -> new Reference.Adam(0.9, 0.999, 1e-8, false),
         Map.of("type", "simple-adasecant", "threshold", 3), () -> new Reference.SimpleAdaSecant(3),
+        Map.of("type", "simple-adasecant", "threshold", 3, "momentum", 0.5),
+        () -> new Reference.SimpleAdaSecant(3, 0.5),
         Map.of("type", "adasecant"), Reference.AdaSecant::new);
     for (Map<String, Object> table : schedules) {
       Schedule schedule = Schedules.fromTable(table, run);

@@ -94,14 +94,25 @@ final class Reference {
     }
   }
 
+  /**
+   * With momentum mu: heavy ball on the step, v = mu v + alpha g (v starts at 0), w -= v; the rate's secant takes the
+   * last step actually made, -v (the thesis's Delta), and the first step's -g of eq. 3.2 only as the rate's seed.
+   */
   static final class SimpleAdaSecant implements Stepper {
     final double threshold;
+    final double mu;
     double[] gPrev;
     double[] deltaPrev;
+    double[] velocity;
     double[] alpha;
 
     SimpleAdaSecant(double threshold) {
+      this(threshold, 0);
+    }
+
+    SimpleAdaSecant(double threshold, double mu) {
       this.threshold = threshold;
+      this.mu = mu;
     }
 
     @Override
@@ -110,6 +121,7 @@ final class Reference {
       if (first) {
         gPrev = new double[w.length];
         deltaPrev = new double[w.length];
+        velocity = new double[w.length];
       }
       alpha = new double[w.length];
       double[] delta = new double[w.length];
@@ -121,7 +133,8 @@ final class Reference {
           r = 0;
         }
         alpha[i] = r;
-        delta[i] = -r * g[i];
+        velocity[i] = mu * velocity[i] + r * g[i];
+        delta[i] = -velocity[i];
         w[i] += delta[i];
         gPrev[i] = g[i];
         deltaPrev[i] = delta[i];

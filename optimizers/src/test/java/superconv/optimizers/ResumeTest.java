@@ -145,6 +145,7 @@ class ResumeTest {
     resumesExactly(Map.of("type", "adam"));
     resumesExactly(Map.of("type", "cus-adam"));
     resumesExactly(Map.of("type", "simple-adasecant", "threshold", 5));
+    resumesExactly(Map.of("type", "simple-adasecant", "threshold", 5, "momentum", 0.9));
     resumesExactly(Map.of("type", "adasecant"));
     resumesExactly(Map.of("type", "switching", "phases", List.of(
         Map.of("epochs", 3, "optimizer", Map.of("type", "adam"), "schedule", Map.of("type", "constant", "lr", 0.05)),
