@@ -90,6 +90,7 @@ class SubmitKubernetesCommandTest {
     assertThat(command.get(2)).contains("JOB_COMPLETION_INDEX",
         "exec superconv run /superconv/submission/experiments.toml --index \"$index\" --runs-dir /runs");
     assertThat(container.at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
+    assertThat(container.at("/resources/requests/cpu").isTextual()).isTrue();
     assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("4");
     assertThat(container.at("/resources/requests/memory").asText()).isEqualTo("16Gi");
 

@@ -61,6 +61,8 @@ public record KubernetesJob(String name, String namespace, String image, String 
 
   private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      // cpu: "4" stays a string, as it was put: a quantity, not whatever a YAML reader makes of 4.
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
       .build());
