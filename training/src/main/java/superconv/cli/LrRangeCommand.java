@@ -138,12 +138,8 @@ final class LrRangeCommand implements Callable<Integer> {
     for (Bounds.Suggestion s : List.of(b.min(), b.max(), b.steepest(), b.valley())) {
       out.printf(Locale.ROOT, "  %-9s %-8s %s%n", s.name(), Bounds.round(s.rate()), s.rule());
     }
-    if (b.ordered()) {
-      out.println(b.triangular(run.epochs()) + "  # Smith's min and max; one cycle over the run's "
-          + run.epochs() + " epochs");
-    } else {
-      out.println("no triangular schedule: the suggested min is not below the suggested max");
-    }
+    out.println(b.triangular(run.epochs()) + "  # Smith's min and max; one cycle over the run's "
+        + run.epochs() + " epochs");
   }
 
   private Map<String, Object> summary(RunSpec run, RangeTestSchedule schedule, RangeCurve curve,
@@ -163,9 +159,7 @@ final class LrRangeCommand implements Callable<Integer> {
         suggestions.put(s.name(), Map.of("lr", s.rate(), "iteration", s.index(), "rule", s.rule()));
       }
       m.put("suggestions", suggestions);
-      if (b.ordered()) {
-        m.put("triangular", b.triangular(run.epochs()));
-      }
+      m.put("triangular", b.triangular(run.epochs()));
     });
     return m;
   }

@@ -16,6 +16,8 @@ import java.util.Optional;
  *       average lags the raw loss by about {@code beta / (1 - beta)} = 49 iterations, so its minimum lies past the
  *       rate where the loss stopped falling; fast.ai divides by 10 for the same reason ({@code SuggestionMethod.Minimum}).
  * </ul>
+ * Where the first {@code min} is not below {@code max} (a curve that barely falls), {@code min} is {@code max /}
+ * {@link #MIN_DIVISOR}, Smith's rule of thumb.
  * and fast.ai's alternatives, over the curve without its first tenth and last 5 points as {@code lr_find} does:
  * {@code steepest}, the rate of the most negative d(smoothed loss)/d(ln rate), and {@code valley}, the rate
  * halfway (1/3 + 1/6) along the longest falling run of the smoothed loss (its longest decreasing subsequence).
@@ -24,9 +26,17 @@ public record Bounds(Suggestion min, Suggestion max, Suggestion steepest, Sugges
 
   public static final double FALL_FRACTION = 0.1;
   public static final double MAX_DIVISOR = 10;
+  /** Smith (2017, sec. 3.3): "set base_lr to 1/3 or 1/4 of max_lr", where the curve gives no clear start. */
+  public static final double MIN_DIVISOR = 4;
 
   /** One suggested rate, the curve's index it was read at, and its rule in words. */
   public record Suggestion(String name, double rate, int index, String rule) {}
+
+  public Bounds {
+    if (!(min.rate() < max.rate())) {
+      throw new IllegalArgumentException("min " + min.rate() + " is not below max " + max.rate());
+    }
+  }
 
   /** The bounds of {@code curve}, or empty when its smoothed loss never fell below its first value. */
   public static Optional<Bounds> of(RangeCurve curve) {
@@ -50,6 +60,11 @@ public record Bounds(Suggestion min, Suggestion max, Suggestion steepest, Sugges
     Suggestion max = new Suggestion("max", r[low] / MAX_DIVISOR, low, String.format(Locale.ROOT,
         "Smith: rate of the minimum smoothed loss (%.4g at %.4g) / %.0f, for the moving average's lag",
         s[low], r[low], MAX_DIVISOR));
+    if (!(min.rate() < max.rate())) {
+      min = new Suggestion("min", max.rate() / MIN_DIVISOR, low, String.format(Locale.ROOT,
+          "Smith's rule of thumb, max / %.0f: the smoothed loss fell too little before its minimum to show where it "
+              + "starts to fall (%.0f%% of the way first at %.4g)", MIN_DIVISOR, 100 * FALL_FRACTION, r[start]));
+    }
     int from = s.length / 10;
     int to = s.length - 5;
     if (to - from < 3) {
@@ -63,11 +78,6 @@ public record Bounds(Suggestion min, Suggestion max, Suggestion steepest, Sugges
     Suggestion valleySuggestion = new Suggestion("valley", r[valley], valley,
         "fast.ai: halfway along the longest falling run of the smoothed loss");
     return Optional.of(new Bounds(min, max, steepest, valleySuggestion));
-  }
-
-  /** Whether min and max make a triangular schedule (min below max). */
-  public boolean ordered() {
-    return min.rate() < max.rate();
   }
 
   private static int steepest(double[] r, double[] s, int from, int to) {
@@ -114,6 +124,6 @@ public record Bounds(Suggestion min, Suggestion max, Suggestion steepest, Sugges
   /** A rate rounded to 2 significant digits, as TOML accepts it. */
   public static String round(double rate) {
     java.math.BigDecimal d = new java.math.BigDecimal(rate).round(new java.math.MathContext(2)).stripTrailingZeros();
-    return rate >= 1e-3 ? d.toPlainString() : d.toString().replace("E", "e");
+    return d.toPlainString();
   }
 }

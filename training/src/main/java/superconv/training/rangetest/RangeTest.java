@@ -109,8 +109,13 @@ public final class RangeTest {
     @Override
     public Optional<String> after(StepEnd step) {
       Optional<String> exploded = smoother.exploded(step.globalStep());
-      exploded.ifPresent(reason -> stop = reason);
-      return exploded.isPresent() || step.globalStep() + 1 >= iterations ? Optional.of(stop) : Optional.empty();
+      if (exploded.isPresent()) {
+        stop = exploded.get();
+        return exploded;
+      }
+      // The curve's stop stays empty: ending with the schedule is no early stop.
+      return step.globalStep() + 1 >= iterations
+          ? Optional.of("all " + iterations + " iterations done") : Optional.empty();
     }
 
     RangeCurve curve() {
