@@ -168,17 +168,24 @@ final class LrRangeCommand implements Callable<Integer> {
     if (curve.size() < 2) {
       return;
     }
-    LineChart chart = LineChart.of("LR range test: " + run.id(), "learning rate", "loss")
-        .with("smoothed loss", curve.rates(), curve.smoothed())
-        .with("raw loss", curve.rates(), curve.losses());
+    // The axis ends a little above the stop threshold (or the first loss): the explosion would flatten the rest.
+    double low = java.util.Arrays.stream(curve.smoothed()).min().orElse(0);
+    double top = 1.1 * Math.max(curve.smoothed()[0], RangeCurve.EXPLOSION * low);
+    boolean clipped = java.util.Arrays.stream(curve.losses()).anyMatch(l -> l > top);
+    String title = "LR range test: " + run.id() + (clipped ? " (losses above " + Bounds.round(top) + " drawn at it)" : "");
+    LineChart chart = LineChart.of(title, "learning rate", "loss")
+        .with("smoothed loss", curve.rates(), clip(curve.smoothed(), top))
+        .with("raw loss", curve.rates(), clip(curve.losses(), top));
     if (bounds.isPresent()) {
-      double low = java.util.Arrays.stream(curve.smoothed()).min().orElse(0);
-      double high = java.util.Arrays.stream(curve.losses()).max().orElse(1);
       for (Bounds.Suggestion s : List.of(bounds.get().min(), bounds.get().max())) {
         chart = chart.with(s.name() + " " + Bounds.round(s.rate()), new double[] {s.rate(), s.rate()},
-            new double[] {low, high});
+            new double[] {low, top});
       }
     }
     chart.logXAxis().writePng(plot, 1000, 550);
+  }
+
+  private static double[] clip(double[] values, double top) {
+    return java.util.Arrays.stream(values).map(v -> Math.min(v, top)).toArray();
   }
 }
