@@ -39,6 +39,7 @@ public final class Schedules {
     p.put("exponential", ExponentialSchedule::fromTable);
     p.put("random", RandomSchedule::fromTable);
     p.put("cosine", CosineSchedule::fromTable);
+    p.put("range-test", RangeTestSchedule::fromTable);
     p.put("sequence", SequenceSchedule::fromTable);
     return Collections.unmodifiableMap(p);
   }

@@ -18,6 +18,7 @@ class RegistryTest {
       "exponential", Map.of("start", 1.0, "gamma", 0.99),
       "random", Map.of("min", 0.001, "max", 1.0),
       "cosine", Map.of("max", 1.0),
+      "range-test", Map.of("start", 1e-5, "end", 10.0),
       "sequence", Map.of("parts", List.of(Map.of("schedule", Map.of("type", "constant", "lr", 0.1)))));
 
   /** A minimal valid table of every optimizer type, in the documented order. */

@@ -176,6 +176,7 @@ class SchedulesTest {
         Map.of("type", "exponential", "start", 1.0, "end", 0.001),
         Map.of("type", "random", "min", 0.001, "max", 1.0),
         Map.of("type", "cosine", "max", 0.1, "cycle_epochs", 3, "cycle_mult", 2),
+        Map.of("type", "range-test", "start", 1e-5, "end", 10, "mode", "linear"),
         Map.of("type", "sequence", "parts", List.of(
             Map.of("epochs", 3, "schedule", Map.of("type", "constant", "lr", 0.5)),
             Map.of("schedule", Map.of("type", "cosine", "max", 1.0)))));
@@ -190,10 +191,40 @@ class SchedulesTest {
   }
 
   @Test
+  void rangeTestGrowsFromStartToEndAsItsClosedFormsThenStays() {
+    // Exponential: start * (end / start)^(j / (N - 1)); the default N is the run.
+    Schedule exp = of(Map.of("type", "range-test", "start", 1e-5, "end", 10), RunLength.ofIterations(101));
+    assertThat(exp.toTable()).containsEntry("iterations", 101L).containsEntry("mode", "exponential");
+    for (long j = 0; j <= 100; j++) {
+      assertThat(exp.rate(j)).as("iteration %d", j).isCloseTo(1e-5 * Math.pow(1e6, j / 100.0), within(1e-12 * exp.rate(j)));
+    }
+    assertThat(exp.rate(0)).isEqualTo(1e-5);
+    assertThat(exp.rate(50)).isCloseTo(1e-2, within(1e-15));
+    assertThat(exp.rate(100)).isEqualTo(10.0);
+    assertThat(exp.rate(500)).isEqualTo(10.0);
+
+    // Linear over an explicit N shorter than the run, constant at end afterwards.
+    Schedule lin = of(Map.of("type", "range-test", "start", 0.001, "end", 1.0, "iterations", 11, "mode", "linear"),
+        new RunLength(10, 39));
+    for (long j = 0; j <= 10; j++) {
+      assertThat(lin.rate(j)).isCloseTo(0.001 + 0.999 * j / 10.0, within(1e-15));
+    }
+    assertThat(lin.rate(11)).isEqualTo(1.0);
+    assertThat(lin.rate(389)).isEqualTo(1.0);
+
+    assertThatThrownBy(() -> of(Map.of("type", "range-test", "start", 1.0, "end", 0.1), THESIS))
+        .hasMessage("schedule: end = 0.1 is not allowed: expected a finite rate > start (1.0)");
+    assertThatThrownBy(() -> of(Map.of("type", "range-test", "start", 1e-5, "end", 1, "mode", "log"), THESIS))
+        .hasMessage("schedule: mode = \"log\" is not known; valid: exponential, linear");
+    assertThatThrownBy(() -> of(Map.of("type", "range-test", "start", 1e-5, "end", 1, "iterations", 1), THESIS))
+        .hasMessageContaining("iterations = 1 is not allowed: expected at least 2 iterations");
+  }
+
+  @Test
   void messagesNameTheKeyTheValueAndWhatIsAllowed() {
     assertThatThrownBy(() -> of(Map.of("type", "triangle"), THESIS))
         .hasMessage("schedule: type = \"triangle\" is not known; valid: constant, triangular, one-cycle, "
-            + "exponential, random, cosine, sequence");
+            + "exponential, random, cosine, range-test, sequence");
     assertThatThrownBy(() -> of(Map.of("type", "constant", "lr", 0.1, "rate", 2), THESIS))
         .hasMessage("schedule: unknown key 'rate'; valid keys: lr, type");
     assertThatThrownBy(() -> of(Map.of("type", "triangular", "min", 1.0, "max", 0.1, "cycle_epochs", 25), THESIS))

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       ScheduleCommand.class,
       TraceCommand.class,
+      LrRangeCommand.class,
       GraphCommand.class,
       PredictCommand.class,
       BenchCommand.class,

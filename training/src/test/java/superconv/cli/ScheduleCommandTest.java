@@ -120,6 +120,6 @@ class ScheduleCommandTest {
     assertThat(r[2].strip()).doesNotContain("\n");
 
     r = run("schedule", "--schedule", "{ type = \"warmup\" }", "--epochs", "1", "--iterations-per-epoch", "1");
-    assertThat(r[2]).contains("valid: constant, triangular, one-cycle, exponential, random, cosine, sequence");
+    assertThat(r[2]).contains("valid: constant, triangular, one-cycle, exponential, random, cosine, range-test, sequence");
   }
 }

@@ -29,6 +29,9 @@ public interface TrainingListener {
   /** The loss became NaN or infinite; the run stops after this. */
   default void onDivergence(Divergence divergence) throws IOException {}
 
+  /** A {@link StopCondition} ended the loop early; nothing else is heard after this. */
+  default void onStop(Stop stop) throws IOException {}
+
   /** Every epoch trained. */
   default void onFinish(RunProgress progress) throws IOException {}
 

@@ -3,6 +3,7 @@ package superconv.training.loop;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.tensorflow.Session;
 import superconv.datasets.ImageSet;
@@ -39,6 +40,7 @@ public final class TrainingLoop {
   private final ImageSet train;
   private final ImageSet test;
   private final List<TrainingListener> listeners;
+  private final StopCondition stop;
 
   /**
    * @param train the training set, read per batch in host-fed input mode (resident data is already uploaded)
@@ -46,6 +48,13 @@ public final class TrainingLoop {
    */
   public TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
       ImageSet test, List<TrainingListener> listeners) {
+    this(session, model, step, length, train, test, listeners, StopCondition.NEVER);
+  }
+
+  /** As above, ending early after the first step for which {@code stop} gives a reason. */
+  public TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
+      ImageSet test, List<TrainingListener> listeners, StopCondition stop) {
+    this.stop = stop;
     this.session = session;
     this.model = model;
     this.step = step;
@@ -55,7 +64,10 @@ public final class TrainingLoop {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** Trains from {@code from} to the last epoch, or to the step whose loss diverges. */
+  /**
+   * Trains from {@code from} to the last epoch, or to the step whose loss diverges, or to the step after which the
+   * stop condition stops it.
+   */
   public RunProgress run(RunProgress from) throws IOException {
     try {
       RunProgress progress = from;
@@ -76,7 +88,7 @@ public final class TrainingLoop {
     }
   }
 
-  /** One epoch; the progress after it, or null when the loss diverged. */
+  /** One epoch; the progress after it, or null when the loss diverged or the stop condition ended the loop. */
   private RunProgress epoch(int epoch, RunProgress progress) throws IOException {
     long started = System.nanoTime();
     emit(l -> l.onEpochStart(epoch));
@@ -115,6 +127,12 @@ public final class TrainingLoop {
         Divergence divergence =
             new Divergence(global, epoch, fetch ? Double.toString(values.loss()) : "non-finite");
         emit(l -> l.onDivergence(divergence));
+        return null;
+      }
+      Optional<String> reason = stop.after(end);
+      if (reason.isPresent()) {
+        Stop stopped = new Stop(global, epoch, reason.get());
+        emit(l -> l.onStop(stopped));
         return null;
       }
     }

@@ -22,7 +22,7 @@ import superconv.training.run.AtomicFiles;
  */
 public record LineChart(
     String title, String xLabel, String yLabel, boolean logY, String secondYLabel, List<Series> series,
-    List<Band> bands) {
+    List<Band> bands, boolean logX) {
 
   /** One named line; x and y have equal length; drawn against the right-hand axis when {@code secondAxis}. */
   public record Series(String name, double[] x, double[] y, boolean secondAxis) {
@@ -52,7 +52,7 @@ public record LineChart(
   }
 
   public static LineChart of(String title, String xLabel, String yLabel) {
-    return new LineChart(title, xLabel, yLabel, false, null, List.of(), List.of());
+    return new LineChart(title, xLabel, yLabel, false, null, List.of(), List.of(), false);
   }
 
   /**
@@ -61,20 +61,32 @@ public record LineChart(
    */
   public LineChart logScale() {
     checkArgument(secondYLabel == null, "chart %s: a log scale would apply to its second axis too", title);
-    return new LineChart(title, xLabel, yLabel, true, secondYLabel, series, bands);
+    return new LineChart(title, xLabel, yLabel, true, secondYLabel, series, bands, logX);
+  }
+
+  /**
+   * A logarithmic x axis, always: for x values that are swept over decades by design (a range test's rates), where
+   * the picture must not depend on how the points happen to spread. Non-positive x values are refused.
+   */
+  public LineChart logXAxis() {
+    for (Series s : series) {
+      checkArgument(java.util.Arrays.stream(s.x()).allMatch(v -> v > 0 || Double.isNaN(v)),
+          "chart %s: a log x axis needs positive x values (series %s)", title, s.name());
+    }
+    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, series, bands, true);
   }
 
   public LineChart with(String name, double[] x, double[] y) {
     List<Series> more = new ArrayList<>(series);
     more.add(new Series(name, x, y));
-    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, more, bands);
+    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, more, bands, logX);
   }
 
   /** Adds a band around the line {@code name} (added before or after it); a band without its line is refused. */
   public LineChart withBand(String name, double[] x, double[] low, double[] high) {
     List<Band> more = new ArrayList<>(bands);
     more.add(new Band(name, x, low, high));
-    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, series, more);
+    return new LineChart(title, xLabel, yLabel, logY, secondYLabel, series, more, logX);
   }
 
   /**
@@ -85,7 +97,7 @@ public record LineChart(
     checkArgument(!logY, "chart %s: a second axis needs a linear scale", title);
     List<Series> more = new ArrayList<>(series);
     more.add(new Series(name, x, y, true));
-    return new LineChart(title, xLabel, yLabel, logY, axisLabel, more, bands);
+    return new LineChart(title, xLabel, yLabel, logY, axisLabel, more, bands, logX);
   }
 
   /** Writes the chart as a PNG of the given size, atomically (temporary file, then rename). */
@@ -126,11 +138,12 @@ public record LineChart(
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
     styler.setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setYAxisLogarithmic(log);
+    chart.getStyler().setXAxisLogarithmic(logX);
     double xMin = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).filter(Double::isFinite)
         .min().orElse(0);
     double xMax = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).filter(Double::isFinite)
         .max().orElse(1);
-    if (xMin >= 0 && xMin <= xMax / 10) {
+    if (!logX && xMin >= 0 && xMin <= xMax / 10) {
       // Epochs and iterations count from 0: an axis from there has its ticks at 0 and multiples of 1, 2 or 5 x 10^k.
       chart.getStyler().setXAxisMin(0.0);
     }
@@ -164,7 +177,7 @@ public record LineChart(
       line.setLineColor(colours[i % colours.length]);
       line.setYAxisGroup(s.secondAxis() ? 1 : 0);
     }
-    if (series.get(0).x().length >= 2) {
+    if (!logX && series.get(0).x().length >= 2) {
       // XChart puts the x ticks of equally spaced data at every k-th data value (1, 5, 9, ... epochs; 0.1524,
       // 0.3048, ... for iterations shown in epochs). One invisible point between the first two breaks the equal
       // spacing, and XChart places its ticks at round multiples instead.

@@ -138,7 +138,7 @@ public final class Trainer {
 
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
-      TrainingGraph model = TrainingGraph.build(tf, graphSpec(optimizer.needsNextBatch()));
+      TrainingGraph model = TrainingGraph.build(tf, graphSpec(spec, data, optimizer.needsNextBatch()));
       // float16 activations need dynamic loss scaling; bfloat16 has float32's exponent range.
       LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
       ScheduledStep step = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
@@ -275,7 +275,8 @@ public final class Trainer {
     return node;
   }
 
-  private TrainingGraphSpec graphSpec(boolean nextBatch) {
+  /** The graph of {@code spec} over {@code data}: the run's, and the range test's from the same initial weights. */
+  public static TrainingGraphSpec graphSpec(RunSpec spec, RunData data, boolean nextBatch) {
     ImageShape shape = ImageShape.of(data.train());
     ModelSpec model = new ModelSpec(spec.network(), data.train().classes(), spec.width(), shape,
         DataFormat.NHWC, spec.seed()).withPrecision(spec.precision());

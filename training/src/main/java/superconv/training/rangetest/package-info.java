@@ -1,0 +1,7 @@
+/**
+ * Smith's learning-rate range test: train a run's network from its initial weights while the rate grows from tiny
+ * to huge, record the loss per iteration ({@link superconv.training.rangetest.RangeCurve}), stop once it explodes,
+ * and read bounds for a cyclical schedule off the curve ({@link superconv.training.rangetest.Bounds}). It steps
+ * through the run's own {@code TrainingLoop} and writes nothing into a runs directory: an exploration, not a run.
+ */
+package superconv.training.rangetest;
