@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ListCommand.class,
       StatusCommand.class,
+      SubmitCommand.class,
       ReportCommand.class,
       ExportCommand.class,
       DataCommand.class,

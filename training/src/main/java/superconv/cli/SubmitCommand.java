@@ -1,0 +1,25 @@
+package superconv.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code superconv submit ...}: hands a grid to a cluster scheduler, one task per run. */
+@Command(
+    name = "submit",
+    description = "Submit a manifest's runs to a cluster scheduler, one task per run.",
+    subcommands = {SubmitSlurmCommand.class})
+final class SubmitCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: slurm");
+  }
+}
