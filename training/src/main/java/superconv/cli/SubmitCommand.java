@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "submit",
     description = "Hand a manifest's runs to a cluster scheduler, one task per run not yet finished.",
-    subcommands = {SubmitKubernetesCommand.class})
+    subcommands = {SubmitSlurmCommand.class, SubmitKubernetesCommand.class})
 final class SubmitCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -20,6 +20,6 @@ final class SubmitCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: kubernetes");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: slurm or kubernetes");
   }
 }
