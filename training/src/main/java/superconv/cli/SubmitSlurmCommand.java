@@ -19,12 +19,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import superconv.training.manifest.ComponentRules;
-import superconv.training.manifest.Manifest;
-import superconv.training.manifest.RunSpec;
+import superconv.training.grid.RunSelection;
 import superconv.training.slurm.SlurmResources;
 import superconv.training.slurm.SlurmScript;
 import superconv.training.slurm.SlurmSubmission;
+import superconv.training.submit.ManifestSnapshot;
 
 /**
  * {@code superconv submit slurm MANIFEST}: one Slurm job array for the selected runs that are not finished, over a
@@ -94,32 +93,33 @@ final class SubmitSlurmCommand implements Callable<Integer> {
     }
     Path manifest = selection.manifest.toAbsolutePath().normalize();
     Path dir = (runsDir != null ? runsDir : manifest.getParent().resolve("runs")).toAbsolutePath().normalize();
-    List<RunSpec> selected = selection.runs();
-    List<RunSpec> all = Manifest.load(manifest, ComponentRules.standard()).select(null);
-    SlurmSubmission.Plan plan = SlurmSubmission.plan(all, selected, dir);
-    if (plan.tasks().isEmpty()) {
+    ManifestSnapshot snapshot = ManifestSnapshot.take(manifest, selection.only, dir);
+    List<Integer> indices = snapshot.pending().stream().map(RunSelection.Indexed::index).toList();
+    int done = snapshot.selected().size() - indices.size();
+    if (indices.isEmpty()) {
       if (json) {
         out().println(jsonLine(null, 0, null, dir));
       } else {
-        out().println("nothing to submit: all " + selected.size() + " selected runs are finished or diverged in "
-            + dir);
+        out().println("nothing to submit: all " + snapshot.selected().size()
+            + " selected runs are finished or diverged in " + dir);
       }
       return 0;
     }
-    Path wanted = SlurmSubmission.folder(dir, Instant.now());
+    String name = freeName(dir, ManifestSnapshot.folderName("slurm", Instant.now()));
+    Path wanted = dir.resolve(ManifestSnapshot.SUBMISSIONS).resolve(name);
     if (dryRun) {
-      out().print(script(wanted, dir, plan, resources));
-      out().println("# --dry-run: " + plan.tasks().size() + " tasks (" + plan.done() + " finished runs skipped); "
+      out().print(script(wanted, dir, indices, resources));
+      out().println("# --dry-run: " + indices.size() + " tasks (" + done + " finished runs skipped); "
           + "nothing was written or submitted");
       return 0;
     }
     Path sbatch = SlurmSubmission.find(sbatchProgram).orElseThrow(() -> new UserError(sbatchProgram
         + " not found on PATH: submit from a Slurm login node (Debian: apt-get install slurm-client)"));
-    Path folder = SlurmSubmission.create(wanted);
+    Path folder = snapshot.write(dir, name);
     Path script = folder.resolve(SlurmScript.FILE);
     String jobId;
     try {
-      SlurmSubmission.write(folder, manifest, plan, script(folder, dir, plan, resources));
+      Files.writeString(script, script(folder, dir, indices, resources), StandardCharsets.UTF_8);
       jobId = SlurmSubmission.sbatch(sbatch, script);
     } catch (IOException | RuntimeException e) {
       // Nothing was submitted: a snapshot left behind would look like a submission.
@@ -128,20 +128,30 @@ final class SubmitSlurmCommand implements Callable<Integer> {
     }
     Files.writeString(folder.resolve(SlurmSubmission.JOB_ID), jobId + "\n", StandardCharsets.UTF_8);
     if (json) {
-      out().println(jsonLine(jobId, plan.tasks().size(), script, dir));
+      out().println(jsonLine(jobId, indices.size(), script, dir));
     } else {
-      out().println("submitted Slurm job " + jobId + ": " + plan.tasks().size() + " array tasks"
+      out().println("submitted Slurm job " + jobId + ": " + indices.size() + " array tasks"
           + (maxParallel == null ? "" : ", at most " + maxParallel + " at once")
-          + (plan.done() == 0 ? "" : " (" + plan.done() + " finished runs skipped)"));
+          + (done == 0 ? "" : " (" + done + " finished runs skipped)"));
       out().println("script " + script + "; runs directory " + dir);
     }
     return 0;
   }
 
-  private String script(Path folder, Path dir, SlurmSubmission.Plan plan, SlurmResources resources) {
+  /** {@code wanted}, or {@code wanted-2}, {@code wanted-3}, ... when a submission in the same second took it. */
+  private static String freeName(Path dir, String wanted) {
+    Path submissions = dir.resolve(ManifestSnapshot.SUBMISSIONS);
+    String name = wanted;
+    for (int n = 2; Files.exists(submissions.resolve(name)); n++) {
+      name = wanted + "-" + n;
+    }
+    return name;
+  }
+
+  private String script(Path folder, Path dir, List<Integer> indices, SlurmResources resources) {
     try {
-      return SlurmScript.render("superconv", folder, folder.resolve(SlurmSubmission.MANIFEST), dir,
-          plan.indices(), resources, javaCommand());
+      return SlurmScript.render("superconv", folder, folder.resolve(ManifestSnapshot.MANIFEST), dir,
+          indices, resources, javaCommand());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 2);
     }

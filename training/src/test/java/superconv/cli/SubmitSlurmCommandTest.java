@@ -106,11 +106,12 @@ class SubmitSlurmCommandTest {
     Path script = Path.of(line.get("script").asText());
     Path folder = script.getParent();
     assertThat(folder.getParent()).isEqualTo(runs.resolve(".submissions"));
-    assertThat(folder.getFileName().toString()).matches("slurm-\\d{8}T\\d{6}Z(-\\d+)?");
+    assertThat(folder.getFileName().toString()).matches("slurm-\\d{8}-\\d{6}(-\\d+)?");
     assertThat(Files.readString(dir.resolve("bin/args")).strip()).isEqualTo("--parsable " + script);
     assertThat(Files.readString(folder.resolve("experiments.toml"))).isEqualTo(MANIFEST);
-    assertThat(Files.readAllLines(folder.resolve("tasks.tsv"))).containsExactly("task\tindex\trun",
-        "0\t1\tsgd/lr=0.05", "1\t2\tsgd/lr=0.1", "2\t3\tsgd/lr=0.2", "3\t4\tsgd/lr=0.4");
+    // Line k of runs.tsv: array task k's run index and run.
+    assertThat(Files.readAllLines(folder.resolve("runs.tsv"))).containsExactly(
+        "1\tsgd/lr=0.05", "2\tsgd/lr=0.1", "3\tsgd/lr=0.2", "4\tsgd/lr=0.4");
     assertThat(Files.readString(folder.resolve("job_id"))).isEqualTo("4242\n");
     assertThat(Files.readString(script)).contains("#SBATCH --array=0-3\n", "indices=(1 2 3 4)\n")
         .doesNotContain("--mem", "--time", "--partition");

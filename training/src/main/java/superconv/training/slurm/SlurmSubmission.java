@@ -2,105 +2,23 @@ package superconv.training.slurm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import superconv.training.manifest.ManifestException;
-import superconv.training.manifest.RunSpec;
-import superconv.training.run.RunPlan;
 
 /**
- * One submission's folder, {@code RUNS_DIR/.submissions/slurm-<UTC time>/}: the manifest as it was
- * ({@code experiments.toml}), the array's tasks ({@code tasks.tsv}: task, run index, run), the script, the job id
- * and the tasks' output files. The tasks read the snapshot, never the user's manifest.
+ * Handing a submission to Slurm: finding {@code sbatch} and running it. The submission's folder is a {@link
+ * superconv.training.submit.ManifestSnapshot} ({@code experiments.toml}, {@code runs.tsv}: line k is array task k's
+ * run index and run) with the script, the job id and the tasks' output files beside it; the tasks read the
+ * snapshot, never the user's manifest.
  */
 public final class SlurmSubmission {
 
-  public static final String MANIFEST = "experiments.toml";
-  public static final String TASKS = "tasks.tsv";
+  /** The job id sbatch gave, in the submission folder. */
   public static final String JOB_ID = "job_id";
 
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
   private SlurmSubmission() {}
-
-  /** Array task {@code task} trains run {@code run}, at {@code index} in the manifest's order. */
-  public record Task(int task, int index, String run) {}
-
-  /**
-   * @param tasks the selected runs that still need training, one array task each
-   * @param done how many selected runs are finished or diverged and get no task
-   */
-  public record Plan(List<Task> tasks, int done) {
-
-    public List<Integer> indices() {
-      return tasks.stream().map(Task::index).toList();
-    }
-  }
-
-  /**
-   * The array's tasks: the {@code selected} runs that are not finished or diverged in {@code runsDir}, each with
-   * its index in {@code all} (the whole manifest, which is what the snapshot's tasks run without --only).
-   */
-  public static Plan plan(List<RunSpec> all, List<RunSpec> selected, Path runsDir)
-      throws ManifestException, IOException {
-    Map<String, Integer> indexOf = new HashMap<>();
-    for (int i = 0; i < all.size(); i++) {
-      indexOf.put(all.get(i).id(), i);
-    }
-    List<Task> tasks = new ArrayList<>();
-    int done = 0;
-    for (RunPlan plan : RunPlan.of(selected, runsDir)) {
-      if (plan.action() == RunPlan.Action.SKIP) {
-        done++;
-      } else {
-        tasks.add(new Task(tasks.size(), indexOf.get(plan.spec().id()), plan.spec().id()));
-      }
-    }
-    return new Plan(List.copyOf(tasks), done);
-  }
-
-  /** The folder a submission made at {@code now} would get (not created). */
-  public static Path folder(Path runsDir, Instant now) {
-    return runsDir.resolve(".submissions").resolve("slurm-" + STAMP.format(now));
-  }
-
-  /**
-   * Creates the submission folder, {@code wanted} or, when a submission in the same second took it,
-   * {@code wanted-2}, {@code wanted-3}, ...
-   */
-  public static Path create(Path wanted) throws IOException {
-    Files.createDirectories(wanted.getParent());
-    for (int n = 1; ; n++) {
-      Path candidate = n == 1 ? wanted : wanted.resolveSibling(wanted.getFileName() + "-" + n);
-      try {
-        return Files.createDirectory(candidate);
-      } catch (FileAlreadyExistsException e) {
-        // taken: try the next name
-      }
-    }
-  }
-
-  /** Writes the snapshot: the manifest's bytes, the task list and the script. */
-  public static void write(Path folder, Path manifest, Plan plan, String script) throws IOException {
-    Files.copy(manifest, folder.resolve(MANIFEST));
-    StringBuilder tasks = new StringBuilder("task\tindex\trun\n");
-    for (Task task : plan.tasks()) {
-      tasks.append(task.task()).append('\t').append(task.index()).append('\t').append(task.run()).append('\n');
-    }
-    Files.writeString(folder.resolve(TASKS), tasks, StandardCharsets.UTF_8);
-    Files.writeString(folder.resolve(SlurmScript.FILE), script, StandardCharsets.UTF_8);
-  }
 
   /** {@code program} as the shell would find it: a path, or a name looked up on PATH. */
   public static Optional<Path> find(String program) {
