@@ -19,6 +19,11 @@ final class ManifestSelection {
       description = "Comma-separated globs over experiment or experiment/run names.")
   String only;
 
+  /** {@code given} (a {@code --runs-dir}), else the default: {@code runs/} beside the manifest. */
+  Path runsDir(Path given) {
+    return given != null ? given : manifest.toAbsolutePath().getParent().resolve("runs");
+  }
+
   /** The selected runs, in manifest order; the whole manifest is validated first. */
   List<RunSpec> runs() throws ManifestException {
     return Manifest.load(manifest, ComponentRules.standard()).select(only);

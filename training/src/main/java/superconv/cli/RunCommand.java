@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = runsDir != null ? runsDir : selection.manifest.toAbsolutePath().getParent().resolve("runs");
+    Path dir = selection.runsDir(runsDir);
     GridRunner grid = new GridRunner(new GridRunner.Options(dir, dataOptions.location(), dataOptions.policy(),
         !noProgress && System.console() != null, verbose));
     List<RunPlan> plans = grid.plan(subset());

@@ -99,7 +99,7 @@ final class SubmitKubernetesCommand implements Callable<Integer> {
       throw new UserError("kubectl was not found on the PATH; write the YAML with --out FILE and apply it where"
           + " kubectl is");
     }
-    Path dir = runsDir != null ? runsDir : selection.manifest.toAbsolutePath().getParent().resolve("runs");
+    Path dir = selection.runsDir(runsDir);
     ManifestSnapshot snapshot = ManifestSnapshot.take(selection.manifest, selection.only, dir);
     int selected = snapshot.selected().size();
     if (snapshot.pending().isEmpty()) {

@@ -92,7 +92,7 @@ final class SubmitSlurmCommand implements Callable<Integer> {
       throw new UserError(e.getMessage(), 2);
     }
     Path manifest = selection.manifest.toAbsolutePath().normalize();
-    Path dir = (runsDir != null ? runsDir : manifest.getParent().resolve("runs")).toAbsolutePath().normalize();
+    Path dir = selection.runsDir(runsDir).toAbsolutePath().normalize();
     ManifestSnapshot snapshot = ManifestSnapshot.take(manifest, selection.only, dir);
     List<Integer> indices = snapshot.pending().stream().map(RunSelection.Indexed::index).toList();
     int done = snapshot.selected().size() - indices.size();
