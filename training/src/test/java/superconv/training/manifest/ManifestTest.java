@@ -420,6 +420,21 @@ class ManifestTest {
       assertThat(r.device()).isEqualTo("cpu");
     });
     assertThat(parsed.select("f4.21-*").get(0).phases()).hasSize(2);
+    // RESULTS.md's laptop-scale replication: 15 configurations over seeds 1-3, all in the thesis protocol.
+    List<RunSpec> mini = parsed.select("mini-*");
+    assertThat(mini).hasSize(45).allSatisfy(r -> {
+      assertThat(r.dataset()).isEqualTo(Dataset.FASHION_MNIST);
+      assertThat(r.dataProtocol()).isEqualTo(DataProtocol.THESIS);
+      assertThat(r.epochs()).isEqualTo(20);
+      assertThat(r.device()).isEqualTo("cpu");
+    });
+    Map<List<Object>, List<Long>> seedsPerConfiguration = new java.util.LinkedHashMap<>();
+    for (RunSpec r : mini) {
+      seedsPerConfiguration.computeIfAbsent(List.of(r.experiment(), r.phases()), k -> new java.util.ArrayList<>())
+          .add(r.seed());
+    }
+    assertThat(seedsPerConfiguration).hasSize(15)
+        .allSatisfy((config, seeds) -> assertThat(seeds).containsExactlyInAnyOrder(1L, 2L, 3L));
     assertThat(Files.exists(dir)).isTrue();
   }
 }
