@@ -95,6 +95,7 @@ final class LrRangeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ManifestException {
+    checkEvaluationOptions();
     List<RunSpec> runs = Manifest.load(manifest, ComponentRules.standard()).runs().stream()
         .filter(r -> r.experiment().equals(experiment)).toList();
     if (runs.isEmpty()) {
@@ -133,8 +134,8 @@ final class LrRangeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The evaluations asked for, checked against the test's {@code iterations}; empty for --eval-every 0. */
-  private Optional<EvaluationPlan> evaluationPlan(long iterations, Trainer.RunData data, RunSpec run) {
+  /** Refuses evaluation options that make no sense on their own, before any data is read. */
+  private void checkEvaluationOptions() {
     if (evalEvery < 0) {
       throw new ParameterException(spec.commandLine(), "--eval-every " + evalEvery
           + ": give a number of iterations, or 0 for no evaluation");
@@ -142,11 +143,15 @@ final class LrRangeCommand implements Callable<Integer> {
     if (evalImages != null && evalImages < 1) {
       throw new ParameterException(spec.commandLine(), "--eval-images " + evalImages + ": at least 1 test image");
     }
+    if (evalEvery == 0 && evalImages != null) {
+      throw new ParameterException(spec.commandLine(), "--eval-images " + evalImages
+          + " needs --eval-every K (K > 0): without it nothing is evaluated");
+    }
+  }
+
+  /** The evaluations asked for, checked against the test's {@code iterations}; empty for --eval-every 0. */
+  private Optional<EvaluationPlan> evaluationPlan(long iterations, Trainer.RunData data, RunSpec run) {
     if (evalEvery == 0) {
-      if (evalImages != null) {
-        throw new ParameterException(spec.commandLine(), "--eval-images " + evalImages
-            + " needs --eval-every K (K > 0): without it nothing is evaluated");
-      }
       return Optional.empty();
     }
     if (evalEvery > iterations) {
