@@ -185,19 +185,20 @@ final class LrRangeCommand implements Callable<Integer> {
         run.optimizer().type(), curve.size(), schedule.iterations(), Bounds.round(start),
         curve.size() == 0 ? "-" : Bounds.round(curve.rates()[curve.size() - 1]),
         curve.stop().isEmpty() ? "ran to the end" : "stopped: " + curve.stop());
-    plan.ifPresent(p -> out.println(p.describe() + ": " + curve.accuracies().size() + " evaluations"));
-    AccuracyPeak.of(curve).ifPresent(peak -> out.println(peak.describe()));
     if (bounds.isEmpty()) {
       out.println("no bounds: the smoothed loss never fell below its first value (try a larger --end or more "
           + "--iterations)");
-      return;
+    } else {
+      Bounds b = bounds.get();
+      for (Bounds.Suggestion s : List.of(b.min(), b.max(), b.steepest(), b.valley())) {
+        out.printf(Locale.ROOT, "  %-9s %-8s %s%n", s.name(), Bounds.round(s.rate()), s.rule());
+      }
+      out.println(b.triangular(run.epochs()) + "  # Smith's min and max; one cycle over the run's "
+          + run.epochs() + " epochs");
     }
-    Bounds b = bounds.get();
-    for (Bounds.Suggestion s : List.of(b.min(), b.max(), b.steepest(), b.valley())) {
-      out.printf(Locale.ROOT, "  %-9s %-8s %s%n", s.name(), Bounds.round(s.rate()), s.rule());
-    }
-    out.println(b.triangular(run.epochs()) + "  # Smith's min and max; one cycle over the run's "
-        + run.epochs() + " epochs");
+    // After the bounds, which come from the loss alone: the accuracy is something to look at beside them.
+    plan.ifPresent(p -> out.println(p.describe() + ": " + curve.accuracies().size() + " evaluations"));
+    AccuracyPeak.of(curve).ifPresent(peak -> out.println(peak.describe()));
   }
 
   private Map<String, Object> summary(RunSpec run, RangeTestSchedule schedule, RangeCurve curve,
