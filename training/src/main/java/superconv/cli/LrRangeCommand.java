@@ -3,6 +3,7 @@ package superconv.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +24,11 @@ import superconv.training.manifest.ComponentRules;
 import superconv.training.manifest.Manifest;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.RunSpec;
-import superconv.training.plot.LineChart;
+import superconv.training.rangetest.AccuracyPeak;
 import superconv.training.rangetest.Bounds;
+import superconv.training.rangetest.EvaluationPlan;
 import superconv.training.rangetest.RangeCurve;
+import superconv.training.rangetest.RangePlot;
 import superconv.training.rangetest.RangeTest;
 import superconv.training.run.AtomicFiles;
 import superconv.training.session.Trainer;
@@ -36,9 +39,10 @@ import superconv.training.session.Trainer;
     mixinStandardHelpOptions = true,
     description = {
       "Train an experiment's first run from its initial weights while the rate grows from --start to --end, record "
-          + "the loss per iteration, stop once the smoothed loss exceeds 4x its minimum, and suggest bounds for a "
-          + "triangular schedule. Writes nothing into the runs directory.",
-      "Example: superconv lr-range experiments.toml --experiment quickstart --plot range.png"
+          + "the loss per iteration (and with --eval-every K the accuracy on a fixed subset of the test set every K "
+          + "iterations), stop once the smoothed loss exceeds 4x its minimum, and suggest bounds for a triangular "
+          + "schedule. Writes nothing into the runs directory.",
+      "Example: superconv lr-range experiments.toml --experiment quickstart --eval-every 20 --plot range.png"
     })
 final class LrRangeCommand implements Callable<Integer> {
 
@@ -66,10 +70,20 @@ final class LrRangeCommand implements Callable<Integer> {
       description = "exponential or linear growth (default ${DEFAULT-VALUE}).")
   RangeTestSchedule.Mode mode;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "Write iteration,lr,loss,smoothed_loss here.")
+  @Option(names = "--eval-every", paramLabel = "K", defaultValue = "0", description = "Evaluate the test accuracy "
+      + "after every K iterations (default 0: never, which adds no work).")
+  int evalEvery;
+
+  @Option(names = "--eval-images", paramLabel = "M", description = "Test images each evaluation runs on: a seeded "
+      + "stratified subset of the run's test set, the same at every evaluation (default 1000, or all when fewer).")
+  Integer evalImages;
+
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Write iteration,lr,loss,smoothed_loss (and test_accuracy,test_loss with --eval-every) here.")
   Path csv;
 
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write the loss against the rate (log axis) here.")
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Write the loss (and the test accuracy, on a "
+      + "second axis) against the rate (log axis) here.")
   Path plot;
 
   @Option(names = "--json", description = "Print one JSON object with the curve and the suggestions.")
@@ -81,6 +95,7 @@ final class LrRangeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ManifestException {
+    checkEvaluationOptions();
     List<RunSpec> runs = Manifest.load(manifest, ComponentRules.standard()).runs().stream()
         .filter(r -> r.experiment().equals(experiment)).toList();
     if (runs.isEmpty()) {
@@ -100,31 +115,72 @@ final class LrRangeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage().replace("iterations =", "--iterations")
           .replace("start =", "--start").replace("end =", "--end"), e);
     }
-    RangeCurve curve = RangeTest.run(run, data, schedule);
+    Optional<EvaluationPlan> plan = evaluationPlan(n, data, run);
+    RangeCurve curve = RangeTest.run(run, data, schedule, plan);
     Optional<Bounds> bounds = Bounds.of(curve);
     if (csv != null) {
-      AtomicFiles.writeText(csv, out -> {
-        out.write("iteration,lr,loss,smoothed_loss\n");
-        for (int i = 0; i < curve.size(); i++) {
-          out.write(i + "," + curve.rates()[i] + "," + curve.losses()[i] + "," + curve.smoothed()[i] + "\n");
-        }
-      });
+      writeCsv(curve, plan.isPresent());
     }
-    if (plot != null) {
-      plot(curve, bounds, run);
+    if (plot != null && curve.size() >= 2) {
+      RangePlot.chart(run.id(), curve, bounds, plan.map(p -> p.images().size()).orElse(0)).writePng(plot, 1000, 550);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.line(summary(run, schedule, curve, bounds)));
+      out.println(Json.line(summary(run, schedule, curve, bounds, plan)));
     } else {
-      print(out, run, schedule, curve, bounds);
+      print(out, run, schedule, curve, bounds, plan);
     }
     out.flush();
     return 0;
   }
 
+  /** Refuses evaluation options that make no sense on their own, before any data is read. */
+  private void checkEvaluationOptions() {
+    if (evalEvery < 0) {
+      throw new ParameterException(spec.commandLine(), "--eval-every " + evalEvery
+          + ": give a number of iterations, or 0 for no evaluation");
+    }
+    if (evalImages != null && evalImages < 1) {
+      throw new ParameterException(spec.commandLine(), "--eval-images " + evalImages + ": at least 1 test image");
+    }
+    if (evalEvery == 0 && evalImages != null) {
+      throw new ParameterException(spec.commandLine(), "--eval-images " + evalImages
+          + " needs --eval-every K (K > 0): without it nothing is evaluated");
+    }
+  }
+
+  /** The evaluations asked for, checked against the test's {@code iterations}; empty for --eval-every 0. */
+  private Optional<EvaluationPlan> evaluationPlan(long iterations, Trainer.RunData data, RunSpec run) {
+    if (evalEvery == 0) {
+      return Optional.empty();
+    }
+    if (evalEvery > iterations) {
+      throw new ParameterException(spec.commandLine(), "--eval-every " + evalEvery + " is more than the test's "
+          + iterations + " iterations: no evaluation would run");
+    }
+    return Optional.of(EvaluationPlan.of(evalEvery, evalImages == null ? EvaluationPlan.DEFAULT_IMAGES : evalImages,
+        data.test(), run.seed()));
+  }
+
+  /** One row per iteration; the test columns, where asked for, are blank on the iterations not evaluated. */
+  private void writeCsv(RangeCurve curve, boolean evaluated) throws IOException {
+    Map<Integer, RangeCurve.Accuracy> byIteration = new HashMap<>();
+    curve.accuracies().forEach(a -> byIteration.put(a.iteration(), a));
+    AtomicFiles.writeText(csv, out -> {
+      out.write("iteration,lr,loss,smoothed_loss" + (evaluated ? ",test_accuracy,test_loss" : "") + "\n");
+      for (int i = 0; i < curve.size(); i++) {
+        out.write(i + "," + curve.rates()[i] + "," + curve.losses()[i] + "," + curve.smoothed()[i]);
+        if (evaluated) {
+          RangeCurve.Accuracy a = byIteration.get(i);
+          out.write(a == null ? ",," : "," + a.accuracy() + "," + a.loss());
+        }
+        out.write("\n");
+      }
+    });
+  }
+
   private void print(PrintWriter out, RunSpec run, RangeTestSchedule schedule, RangeCurve curve,
-      Optional<Bounds> bounds) {
+      Optional<Bounds> bounds, Optional<EvaluationPlan> plan) {
     out.printf(Locale.ROOT, "lr-range %s: %s, %d of %d iterations, rates %s to %s (%s)%n", run.id(),
         run.optimizer().type(), curve.size(), schedule.iterations(), Bounds.round(start),
         curve.size() == 0 ? "-" : Bounds.round(curve.rates()[curve.size() - 1]),
@@ -132,18 +188,21 @@ final class LrRangeCommand implements Callable<Integer> {
     if (bounds.isEmpty()) {
       out.println("no bounds: the smoothed loss never fell below its first value (try a larger --end or more "
           + "--iterations)");
-      return;
+    } else {
+      Bounds b = bounds.get();
+      for (Bounds.Suggestion s : List.of(b.min(), b.max(), b.steepest(), b.valley())) {
+        out.printf(Locale.ROOT, "  %-9s %-8s %s%n", s.name(), Bounds.round(s.rate()), s.rule());
+      }
+      out.println(b.triangular(run.epochs()) + "  # Smith's min and max; one cycle over the run's "
+          + run.epochs() + " epochs");
     }
-    Bounds b = bounds.get();
-    for (Bounds.Suggestion s : List.of(b.min(), b.max(), b.steepest(), b.valley())) {
-      out.printf(Locale.ROOT, "  %-9s %-8s %s%n", s.name(), Bounds.round(s.rate()), s.rule());
-    }
-    out.println(b.triangular(run.epochs()) + "  # Smith's min and max; one cycle over the run's "
-        + run.epochs() + " epochs");
+    // After the bounds, which come from the loss alone: the accuracy is something to look at beside them.
+    plan.ifPresent(p -> out.println(p.describe() + ": " + curve.accuracies().size() + " evaluations"));
+    AccuracyPeak.of(curve).ifPresent(peak -> out.println(peak.describe()));
   }
 
   private Map<String, Object> summary(RunSpec run, RangeTestSchedule schedule, RangeCurve curve,
-      Optional<Bounds> bounds) {
+      Optional<Bounds> bounds, Optional<EvaluationPlan> plan) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", run.id());
     m.put("optimizer", run.optimizer().table());
@@ -156,36 +215,31 @@ final class LrRangeCommand implements Callable<Integer> {
     bounds.ifPresent(b -> {
       Map<String, Object> suggestions = new LinkedHashMap<>();
       for (Bounds.Suggestion s : List.of(b.min(), b.max(), b.steepest(), b.valley())) {
-        suggestions.put(s.name(), Map.of("lr", s.rate(), "iteration", s.index(), "rule", s.rule()));
+        suggestions.put(s.name(), ordered("lr", s.rate(), "iteration", s.index(), "rule", s.rule()));
       }
       m.put("suggestions", suggestions);
       m.put("triangular", b.triangular(run.epochs()));
     });
+    plan.ifPresent(p -> {
+      m.put("evaluation", ordered("every", p.every(), "images", p.images().size(), "seed", p.seed(),
+          "sha256", p.sha256()));
+      m.put("evaluations", curve.accuracies().stream().map(a -> ordered("iteration", a.iteration(), "lr", a.rate(),
+          "test_accuracy", a.accuracy(), "test_loss", a.loss())).toList());
+    });
+    AccuracyPeak.of(curve).ifPresent(peak -> {
+      m.put("accuracy_peak", ordered("lr", peak.peak().rate(), "iteration", peak.peak().iteration(),
+          "test_accuracy", peak.peak().accuracy(), "ties", peak.ties(), "rose", peak.rose(),
+          "observation", peak.describe()));
+    });
     return m;
   }
 
-  private void plot(RangeCurve curve, Optional<Bounds> bounds, RunSpec run) throws IOException {
-    if (curve.size() < 2) {
-      return;
+  /** A JSON object whose keys keep the order given: name, value, name, value, ... */
+  private static Map<String, Object> ordered(Object... pairs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put((String) pairs[i], pairs[i + 1]);
     }
-    // The axis ends a little above the stop threshold (or the first loss): the explosion would flatten the rest.
-    double low = java.util.Arrays.stream(curve.smoothed()).min().orElse(0);
-    double top = 1.1 * Math.max(curve.smoothed()[0], RangeCurve.EXPLOSION * low);
-    boolean clipped = java.util.Arrays.stream(curve.losses()).anyMatch(l -> l > top);
-    String title = "LR range test: " + run.id() + (clipped ? " (losses above " + Bounds.round(top) + " drawn at it)" : "");
-    LineChart chart = LineChart.of(title, "learning rate", "loss")
-        .with("smoothed loss", curve.rates(), clip(curve.smoothed(), top))
-        .with("raw loss", curve.rates(), clip(curve.losses(), top));
-    if (bounds.isPresent()) {
-      for (Bounds.Suggestion s : List.of(bounds.get().min(), bounds.get().max())) {
-        chart = chart.with(s.name() + " " + Bounds.round(s.rate()), new double[] {s.rate(), s.rate()},
-            new double[] {low, top});
-      }
-    }
-    chart.logXAxis().writePng(plot, 1000, 550);
-  }
-
-  private static double[] clip(double[] values, double top) {
-    return java.util.Arrays.stream(values).map(v -> Math.min(v, top)).toArray();
+    return m;
   }
 }

@@ -23,6 +23,9 @@ public interface TrainingListener {
   /** After every step, the diverging one included. */
   default void onStep(StepEnd step) throws IOException {}
 
+  /** After a step's evaluation of the test set, where the loop evaluates between epoch ends (after {@link #onStep}). */
+  default void onEvaluation(StepEvaluation evaluation) throws IOException {}
+
   /** After an epoch's evaluation. */
   default void onEpochEnd(EpochEnd end) throws IOException {}
 

@@ -16,7 +16,7 @@ import superconv.training.run.RunProgress;
 
 /**
  * The epochs and steps of one run, and nothing else: each step through {@link ScheduledStep}, an evaluation per
- * epoch, and every event to the {@link TrainingListener}s, which write, draw, checkpoint and record. Steps are
+ * epoch (or every k steps, see {@link Evaluations}), and every event to the {@link TrainingListener}s, which write, draw, checkpoint and record. Steps are
  * pure functions of (seed, epoch, step) and the restored state, so a run resumed after epoch k takes exactly the
  * steps an uninterrupted run takes from there.
  */
@@ -24,6 +24,7 @@ public final class TrainingLoop {
 
   private static final Set<Fetch> FINITE_ONLY = EnumSet.of(Fetch.LOSS_FINITE);
   private static final Set<Fetch> WITH_LOSS = EnumSet.of(Fetch.LOSS_FINITE, Fetch.LOSS, Fetch.RATE_NORM);
+  private static final TrainingGraph.Evaluation NOT_EVALUATED = new TrainingGraph.Evaluation(Double.NaN, Double.NaN, 0);
 
   /**
    * @param epochs the run's length
@@ -33,6 +34,38 @@ public final class TrainingLoop {
    */
   public record Length(int epochs, int stepsPerEpoch, int batchSize, int lossEvery) {}
 
+  /**
+   * When the loop runs the evaluation tower over its test set.
+   *
+   * @param atEpochEnds after each epoch's last step: a run's validation, the accuracy of its {@link EpochEnd} row
+   *     (NaN in that row where false)
+   * @param everySteps also after every k-th step counted from global step 0 (global steps k - 1, 2k - 1, ...), each
+   *     heard as a {@link StepEvaluation}; 0 for never
+   */
+  public record Evaluations(boolean atEpochEnds, int everySteps) {
+
+    /** A run's: each epoch's end, nothing between. */
+    public static final Evaluations EPOCH_ENDS = new Evaluations(true, 0);
+
+    public Evaluations {
+      if (everySteps < 0) {
+        throw new IllegalArgumentException("evaluations every " + everySteps + " steps: k must be 0 (never) or more");
+      }
+    }
+
+    /**
+     * Every {@code k} steps and never at an epoch's end (no evaluation at all for 0): for explorations whose epochs
+     * are no unit of their own (the range test), so that what is evaluated, and what it costs, is what was asked.
+     */
+    public static Evaluations every(int k) {
+      return new Evaluations(false, k);
+    }
+
+    boolean after(long globalStep) {
+      return everySteps > 0 && (globalStep + 1) % everySteps == 0;
+    }
+  }
+
   private final Session session;
   private final TrainingGraph model;
   private final ScheduledStep step;
@@ -41,6 +74,7 @@ public final class TrainingLoop {
   private final ImageSet test;
   private final List<TrainingListener> listeners;
   private final StopCondition stop;
+  private final Evaluations evaluations;
 
   /**
    * @param train the training set, read per batch in host-fed input mode (resident data is already uploaded)
@@ -48,13 +82,17 @@ public final class TrainingLoop {
    */
   public TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
       ImageSet test, List<TrainingListener> listeners) {
-    this(session, model, step, length, train, test, listeners, StopCondition.NEVER);
+    this(session, model, step, length, train, test, listeners, StopCondition.NEVER, Evaluations.EPOCH_ENDS);
   }
 
-  /** As above, ending early after the first step for which {@code stop} gives a reason. */
+  /**
+   * As above, ending early after the first step for which {@code stop} gives a reason, and evaluating the test set
+   * as {@code evaluations} says.
+   */
   public TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
-      ImageSet test, List<TrainingListener> listeners, StopCondition stop) {
+      ImageSet test, List<TrainingListener> listeners, StopCondition stop, Evaluations evaluations) {
     this.stop = stop;
+    this.evaluations = evaluations;
     this.session = session;
     this.model = model;
     this.step = step;
@@ -129,6 +167,10 @@ public final class TrainingLoop {
         emit(l -> l.onDivergence(divergence));
         return null;
       }
+      if (evaluations.after(global)) {
+        StepEvaluation evaluated = new StepEvaluation(epoch, global, rate, evaluate());
+        emit(l -> l.onEvaluation(evaluated));
+      }
       Optional<String> reason = stop.after(end);
       if (reason.isPresent()) {
         Stop stopped = new Stop(global, epoch, reason.get());
@@ -136,7 +178,7 @@ public final class TrainingLoop {
         return null;
       }
     }
-    TrainingGraph.Evaluation evaluation = permutation == null ? model.evaluate(session) : model.evaluate(session, test);
+    TrainingGraph.Evaluation evaluation = evaluations.atEpochEnds() ? evaluate() : NOT_EVALUATED;
     double seconds = (System.nanoTime() - started) / 1e9;
     EpochMetrics row = new EpochMetrics(epoch + 1, lossSum / lossCount, evaluation.loss(), evaluation.accuracy(),
         rate, seconds, (long) (epoch + 1) * perEpoch, normCount == 0 ? Double.NaN : normSum / normCount);
@@ -144,6 +186,11 @@ public final class TrainingLoop {
     EpochEnd end = new EpochEnd(row, after);
     emit(l -> l.onEpochEnd(end));
     return after;
+  }
+
+  /** The evaluation tower over every test image: over the uploaded copy, or fed from {@code test} slice by slice. */
+  private TrainingGraph.Evaluation evaluate() {
+    return model.spec().inputMode() == InputMode.RESIDENT ? model.evaluate(session) : model.evaluate(session, test);
   }
 
   @FunctionalInterface

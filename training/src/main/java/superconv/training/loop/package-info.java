@@ -9,6 +9,8 @@
  * superconv.training.loop.StepEnd}, {@link superconv.training.loop.EpochEnd}, {@link
  * superconv.training.loop.Divergence}). The listeners of a run and their order are in {@code
  * session.Trainer#listeners}; to add one, write the class in {@code training.listeners} and add it there. A
- * {@link superconv.training.loop.StopCondition} may end a loop early (the range test's); runs never pass one.
+ * {@link superconv.training.loop.StopCondition} may end a loop early, and {@link
+ * superconv.training.loop.TrainingLoop.Evaluations} may evaluate every k steps instead of at epoch ends, each heard
+ * as a {@link superconv.training.loop.StepEvaluation} ({@code onEvaluation}): the range test's; runs use neither.
  */
 package superconv.training.loop;

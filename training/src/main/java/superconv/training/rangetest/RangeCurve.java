@@ -1,11 +1,13 @@
 package superconv.training.rangetest;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A range test's curve: per iteration the rate fed, the raw batch loss and the smoothed loss, up to and including
- * the iteration at which the test stopped.
+ * the iteration at which the test stopped; and, where the test evaluated every k iterations, the test subset's
+ * accuracy after those iterations.
  *
  * <p>The smoothing is fast.ai's ({@code Recorder.smooth_loss}): an exponential moving average with {@code beta =
  * 0.98}, divided by {@code 1 - beta^(i+1)} so that early values are not dragged towards 0. The test stops once the
@@ -13,11 +15,22 @@ import java.util.Optional;
  * the curve only shows the net coming apart.
  *
  * @param stop why the curve ends early ("" when it ran its full length)
+ * @param accuracies the evaluations, in iteration order (empty where the test evaluated nothing)
  */
-public record RangeCurve(double[] rates, double[] losses, double[] smoothed, String stop) {
+public record RangeCurve(double[] rates, double[] losses, double[] smoothed, String stop, List<Accuracy> accuracies) {
 
   public static final double BETA = 0.98;
   public static final double EXPLOSION = 4;
+
+  /**
+   * The test subset evaluated after {@code iteration} (0-based; an index into the curve), whose step was fed
+   * {@code rate}.
+   *
+   * @param accuracy a fraction of the subset's images
+   * @param loss the mean cross-entropy over them
+   * @param images how many images the evaluation saw (the whole subset)
+   */
+  public record Accuracy(int iteration, double rate, double accuracy, double loss, long images) {}
 
   public RangeCurve {
     if (rates.length != losses.length || rates.length != smoothed.length) {
@@ -26,6 +39,20 @@ public record RangeCurve(double[] rates, double[] losses, double[] smoothed, Str
     rates = rates.clone();
     losses = losses.clone();
     smoothed = smoothed.clone();
+    accuracies = List.copyOf(accuracies);
+    int last = -1;
+    for (Accuracy a : accuracies) {
+      if (a.iteration() <= last || a.iteration() >= rates.length) {
+        throw new IllegalArgumentException("evaluation at iteration " + a.iteration() + " is out of order or past the "
+            + rates.length + " iterations of the curve");
+      }
+      last = a.iteration();
+    }
+  }
+
+  /** A curve without evaluations. */
+  public RangeCurve(double[] rates, double[] losses, double[] smoothed, String stop) {
+    this(rates, losses, smoothed, stop, List.of());
   }
 
   /**

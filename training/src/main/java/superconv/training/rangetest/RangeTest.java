@@ -18,6 +18,7 @@ import superconv.optimizers.RangeTestSchedule;
 import superconv.optimizers.ScheduledStep;
 import superconv.training.loop.Divergence;
 import superconv.training.loop.StepEnd;
+import superconv.training.loop.StepEvaluation;
 import superconv.training.loop.StopCondition;
 import superconv.training.loop.TrainingListener;
 import superconv.training.loop.TrainingLoop;
@@ -31,7 +32,9 @@ import superconv.training.session.Trainer;
  * Runs Smith's range test on a run's network, data protocol and optimizer, from the run's initial weights (same
  * seed, same graph as {@link Trainer} builds), while a {@link RangeTestSchedule} raises the rate every step. It
  * steps through the run's {@link TrainingLoop}, fetching the loss every step and ending it with a
- * {@link StopCondition} once the schedule is done or the smoothed loss explodes.
+ * {@link StopCondition} once the schedule is done or the smoothed loss explodes. Given an {@link EvaluationPlan},
+ * the loop also evaluates the plan's test subset every k iterations, by the same evaluation a run makes at each
+ * epoch's end; without one it evaluates nothing, not even at an epoch's end.
  */
 public final class RangeTest {
 
@@ -51,9 +54,20 @@ public final class RangeTest {
     return optimizer;
   }
 
-  /** Trains {@code spec}'s network on {@code data} under {@code schedule} and returns the curve. */
+  /** Trains {@code spec}'s network on {@code data} under {@code schedule} and returns the curve; no evaluation. */
   public static RangeCurve run(RunSpec spec, Trainer.RunData data, RangeTestSchedule schedule) throws IOException {
+    return run(spec, data, schedule, Optional.empty());
+  }
+
+  /**
+   * As above, evaluating {@code plan}'s test subset (in place of {@code data}'s test set) every k iterations where
+   * a plan is given.
+   */
+  public static RangeCurve run(RunSpec spec, Trainer.RunData runData, RangeTestSchedule schedule,
+      Optional<EvaluationPlan> plan) throws IOException {
     OptimizerSpec optimizer = optimizer(spec);
+    Trainer.RunData data = plan.map(p -> new Trainer.RunData(runData.train(), p.images())).orElse(runData);
+    TrainingLoop.Evaluations evaluations = TrainingLoop.Evaluations.every(plan.map(EvaluationPlan::every).orElse(0));
     int perEpoch = Trainer.iterationsPerEpoch(spec, data.train().size());
     if (perEpoch == 0) {
       throw new IllegalArgumentException(spec.id() + ": batch " + spec.batchSize() + " is larger than the "
@@ -76,17 +90,21 @@ public final class RangeTest {
         }
         // The loss every step: the curve is the point of the test.
         new TrainingLoop(session, model, step, new TrainingLoop.Length(epochs, perEpoch, spec.batchSize(), 1),
-            data.train(), data.test(), List.of(recorder), recorder).run(RunProgress.NONE);
+            data.train(), data.test(), List.of(recorder), recorder, evaluations).run(RunProgress.NONE);
       }
     }
     return recorder.curve();
   }
 
-  /** Hears every step's rate and loss and stops the loop when the schedule ends or the loss explodes. */
+  /**
+   * Hears every step's rate and loss, and each evaluation, and stops the loop when the schedule ends or the loss
+   * explodes.
+   */
   static final class Recorder implements TrainingListener, StopCondition {
     private final long iterations;
     private final RangeCurve.Smoother smoother = new RangeCurve.Smoother();
     private final List<double[]> points = new ArrayList<>();
+    private final List<RangeCurve.Accuracy> accuracies = new ArrayList<>();
     private String stop = "";
 
     Recorder(long iterations) {
@@ -99,6 +117,13 @@ public final class RangeTest {
         double loss = step.values().loss();
         points.add(new double[] {step.rate(), loss, smoother.add(loss)});
       }
+    }
+
+    @Override
+    public void onEvaluation(StepEvaluation evaluated) {
+      // Every recorded step precedes the first non-finite one, so a global step is the curve's index.
+      accuracies.add(new RangeCurve.Accuracy((int) evaluated.globalStep(), evaluated.rate(),
+          evaluated.evaluation().accuracy(), evaluated.evaluation().loss(), evaluated.evaluation().count()));
     }
 
     @Override
@@ -125,7 +150,7 @@ public final class RangeTest {
           columns[c][i] = points.get(i)[c];
         }
       }
-      return new RangeCurve(columns[0], columns[1], columns[2], stop);
+      return new RangeCurve(columns[0], columns[1], columns[2], stop, accuracies);
     }
   }
 }
