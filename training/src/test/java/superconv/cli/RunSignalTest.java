@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import superconv.training.run.RunFolder;
@@ -18,8 +19,9 @@ import superconv.training.run.RunStatus;
 
 /**
  * {@code superconv run} in a child JVM stopped by a real SIGTERM, as Slurm stops a task before its time limit or on
- * preemption: it checkpoints at the step it is taking, marks the run interrupted and exits with 143; run again, it
- * resumes at that step and ends byte for byte as the uninterrupted run.
+ * preemption: it checkpoints at the step it is taking, marks the run interrupted and exits with 143; run again (with
+ * {@code --checkpoint-every}, which changes where it checkpoints and nothing else), it resumes at that step and ends
+ * byte for byte as the uninterrupted run.
  */
 class RunSignalTest {
 
@@ -83,10 +85,15 @@ class RunSignalTest {
     assertThat(Files.readString(folder.resolve("run.log")))
         .contains("interrupted in epoch 1 at step " + record.steps() + " of 200");
 
-    CliRun resumed = run(concat(new String[] {"run", manifest.toString(), "--runs-dir", stoppedRuns.toString()},
-        options));
+    // Resumed with checkpoints every 50 steps inside epochs: where it checkpoints changes nothing in the result.
+    CliRun resumed = run(concat(new String[] {"run", manifest.toString(), "--runs-dir", stoppedRuns.toString(),
+        "--checkpoint-every", "50"}, options));
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     assertThat(new RunFolder(folder).readRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+    List<Long> checkpoints = Files.readAllLines(events).stream().filter(l -> l.contains("\"event\":\"checkpoint\""))
+        .map(l -> Long.parseLong(l.replaceAll(".*\"step\":(\\d+),.*", "$1"))).toList();
+    assertThat(checkpoints).isEqualTo(LongStream.of(50, 100, 150, 250, 300, 350).filter(j -> j > record.steps())
+        .boxed().toList());
     Path wholeRuns = dir.resolve("whole");
     CliRun whole = run(concat(new String[] {"run", manifest.toString(), "--runs-dir", wholeRuns.toString()},
         options));
