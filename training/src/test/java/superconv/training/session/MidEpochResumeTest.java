@@ -166,11 +166,11 @@ class MidEpochResumeTest {
 
   @Test
   void calculatedRatesContinueTheirNormSumAcrossAMidEpochStop() throws Exception {
-    // Epoch 1 with a fed rate, then AdaSecant calculating its rates (and their norms) every step.
+    // Epoch 1 with a fed rate, then simple AdaSecant calculating its rates (and their norms) every step.
     RunSpec spec = TrainerTest.spec("""
         phases = [
-          { epochs = 1, optimizer = { type = "sgd", momentum = 0.9 }, schedule = { type = "constant", lr = 0.02 } },
-          { optimizer = { type = "adasecant" } },
+          { epochs = 1, optimizer = { type = "sgd" }, schedule = { type = "constant", lr = 0.05 } },
+          { optimizer = { type = "simple-adasecant", threshold = 10.0 } },
         ]
         """);
     Path uninterrupted = runs.resolve("whole");
