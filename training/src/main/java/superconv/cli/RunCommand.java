@@ -45,6 +45,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate and show what would run, resume or be skipped; write nothing.")
   boolean dryRun;
 
+  @Mixin CheckpointEvery checkpointEvery;
+
   @Mixin DataOptions dataOptions;
 
   @Option(names = "--no-progress", description = "No progress bars (logs only).")
@@ -57,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = selection.runsDir(runsDir);
     GridRunner grid = new GridRunner(new GridRunner.Options(dir, dataOptions.location(), dataOptions.policy(),
-        !noProgress && System.console() != null, verbose));
+        !noProgress && System.console() != null, verbose, checkpointEvery.steps()));
     List<RunPlan> plans = grid.plan(subset());
     if (dryRun) {
       for (RunPlan plan : plans) {

@@ -75,8 +75,7 @@ final class StatusCommand implements Callable<Integer> {
     Map<RunState.State, Integer> counts = new EnumMap<>(RunState.State.class);
     for (RunState s : states) {
       counts.merge(s.state(), 1, Integer::sum);
-      String epochs = s.state() == RunState.State.UNREADABLE && s.epochs() == null ? "-"
-          : s.epochsCompleted() + "/" + (s.epochs() == null ? "?" : s.epochs());
+      String epochs = s.epochsText();
       String best = s.bestValAccuracy() == null ? "-"
           : String.format(Locale.ROOT, "%.2f @%d", s.bestValAccuracy() * 100, s.bestEpoch());
       String note = s.where() != null ? s.where()

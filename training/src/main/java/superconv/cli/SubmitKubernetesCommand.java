@@ -69,6 +69,8 @@ final class SubmitKubernetesCommand implements Callable<Integer> {
       description = "Retries of one run's pod, each resuming from the last checkpoint (default: ${DEFAULT-VALUE}).")
   int backoffLimitPerIndex;
 
+  @Mixin CheckpointEvery checkpointEvery;
+
   @Option(names = "--namespace", paramLabel = "NS", description = "The namespace (default: kubectl's).")
   String namespace;
 
@@ -129,7 +131,7 @@ final class SubmitKubernetesCommand implements Callable<Integer> {
   private KubernetesJob options(String jobName) {
     try {
       return new KubernetesJob(jobName, namespace, image, runsVolume, gpus, cpus, memory,
-          parallelism, backoffLimitPerIndex);
+          parallelism, backoffLimitPerIndex, checkpointEvery.steps());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(commandSpec.commandLine(), e.getMessage());
     }

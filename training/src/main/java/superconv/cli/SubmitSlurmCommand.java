@@ -69,6 +69,8 @@ final class SubmitSlurmCommand implements Callable<Integer> {
       + "(repeatable).")
   List<String> sbatchArgs = new ArrayList<>();
 
+  @Mixin CheckpointEvery checkpointEvery;
+
   @Option(names = "--dry-run", description = "Print the script; write and submit nothing.")
   boolean dryRun;
 
@@ -151,7 +153,7 @@ final class SubmitSlurmCommand implements Callable<Integer> {
   private String script(Path folder, Path dir, List<Integer> indices, SlurmResources resources) {
     try {
       return SlurmScript.render("superconv", folder, folder.resolve(ManifestSnapshot.MANIFEST), dir,
-          indices, resources, javaCommand());
+          indices, resources, javaCommand(), checkpointEvery.steps());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 2);
     }

@@ -20,6 +20,8 @@ class CliErrorsTest {
     assertOneLine(CliRun.run("export", "run", "--out", "x", "--frobnicate"), 2,
         "superconv export: ", "Unknown option: '--frobnicate'");
     assertOneLine(CliRun.run("graph"), 2, "superconv graph: ", "Missing subcommand");
+    assertOneLine(CliRun.run("run", "experiments.toml", "--checkpoint-every", "0"), 2, "superconv run: ",
+        "--checkpoint-every");
     assertOneLine(CliRun.run("bench", "--network", "resnet18", "--batch", "4", "--optimizer", "{ type = }"), 2,
         "superconv bench: ", "--optimizer: not a valid inline TOML table at column");
     assertOneLine(CliRun.run("trace", "--optimizer", "sgd", "--function", "beale", "--steps", "3"), 2,

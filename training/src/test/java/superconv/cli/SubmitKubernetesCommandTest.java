@@ -138,6 +138,22 @@ class SubmitKubernetesCommandTest {
   }
 
   @Test
+  void checkpointEveryReachesThePodsRunLineAndPodsHaveSlurmsLeadToCheckpoint() throws Exception {
+    Path manifest = Files.writeString(dir.resolve("experiments.toml"), MANIFEST);
+    CliRun submit = run("submit", "kubernetes", manifest.toString(), "--image", "i", "--runs-volume", "runs",
+        "--checkpoint-every", "250");
+    assertThat(submit.exitCode()).as(submit.err()).isZero();
+    JsonNode pod = yaml(submit.out()).get(1).at("/spec/template/spec");
+    assertThat(pod.get("terminationGracePeriodSeconds").asInt()).isEqualTo(120);
+    assertThat(pod.at("/containers/0/command/2").asText()).endsWith(" --runs-dir /runs --checkpoint-every 250");
+    CliRun bad = run("submit", "kubernetes", manifest.toString(), "--image", "i", "--runs-volume", "runs",
+        "--checkpoint-every", "often");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.errLines()).singleElement().asString().contains("--checkpoint-every")
+        .contains("'often' is not a number of steps");
+  }
+
+  @Test
   void onlyNarrowsTheRunsAndNamesTheJobAfterTheOneExperiment() throws Exception {
     Path manifest = Files.writeString(dir.resolve("experiments.toml"), MANIFEST);
     CliRun submit = run("submit", "kubernetes", manifest.toString(), "--only", "Adam_Runs,sgd/lr=0.2", "--image",

@@ -91,6 +91,19 @@ class SubmitSlurmCommandTest {
   }
 
   @Test
+  void checkpointEveryReachesEveryTasksRunLine() throws Exception {
+    Path manifest = manifest();
+    CliRun dry = run("submit", "slurm", manifest.toString(), "--checkpoint-every", "500", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.outLines()).filteredOn(line -> line.startsWith("exec ")).singleElement().asString()
+        .endsWith(" --no-progress --checkpoint-every 500");
+    CliRun zero = run("submit", "slurm", manifest.toString(), "--checkpoint-every", "0", "--dry-run");
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.errLines()).singleElement().asString().startsWith("superconv submit slurm: ")
+        .contains("--checkpoint-every").contains("a checkpoint interval is 1 step or more, not 0");
+  }
+
+  @Test
   void submitSnapshotsTheManifestAndTasksAndPrintsTheJobAsOneJsonLine() throws Exception {
     Path manifest = manifest();
     finished(manifest, 0);

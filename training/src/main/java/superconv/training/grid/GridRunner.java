@@ -14,6 +14,7 @@ import superconv.datasets.Dataset;
 import superconv.datasets.Datasets;
 import superconv.datasets.FetchPolicy;
 import superconv.training.manifest.ManifestException;
+import superconv.training.loop.StopRequest;
 import superconv.training.manifest.RunSpec;
 import superconv.training.run.RunFolder;
 import superconv.training.run.RunLock;
@@ -37,8 +38,16 @@ public final class GridRunner {
    * @param runsDir where the run folders go
    * @param progress draw progress bars
    * @param verbose log a failed run's stack trace
+   * @param checkpointEvery also checkpoint inside epochs every this many steps (0: at epochs' ends only)
    */
-  public record Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, boolean verbose) {}
+  public record Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, boolean verbose,
+      int checkpointEvery) {
+
+    /** Checkpoints at epochs' ends only. */
+    public Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, boolean verbose) {
+      this(runsDir, data, fetch, progress, verbose, 0);
+    }
+  }
 
   private final Options options;
 
@@ -78,7 +87,10 @@ public final class GridRunner {
           summary.skipped(spec, plan.previous());
           continue;
         }
-        train(plan, data.get(spec.dataset()), summary);
+        if (!train(plan, data.get(spec.dataset()), summary)) {
+          // Stopped by a signal: the JVM is exiting, and no other run may start meanwhile.
+          break;
+        }
       } catch (ManifestException e) {
         LOG.error("run {} not started: {}", spec.id(), e.getMessage());
         summary.refused(spec, e.getMessage());
@@ -91,17 +103,22 @@ public final class GridRunner {
     return summary.build();
   }
 
-  /** Trains one run in its folder with its own run.log; a failure is recorded and the grid goes on. */
-  private void train(RunPlan plan, DataSplits splits, GridSummary.Builder summary) throws IOException {
+  /**
+   * Trains one run in its folder with its own run.log; a failure is recorded and the grid goes on.
+   *
+   * @return false when a signal stopped the run (the grid stops too)
+   */
+  private boolean train(RunPlan plan, DataSplits splits, GridSummary.Builder summary) throws IOException {
     RunSpec spec = plan.spec();
     RunFolder folder = plan.folder();
     if (plan.action() != RunPlan.Action.RESUME) {
       folder.clear();
     }
     Files.createDirectories(folder.dir());
+    StopRequest stop = new StopRequest();
     Trainer trainer = new Trainer(spec, folder, Trainer.subsets(spec, splits.train(), splits.test()),
-        new Trainer.Options(options.progress(), null));
-    Interruption.watch(folder);
+        new Trainer.Options(options.progress(), null, options.checkpointEvery(), stop));
+    Interruption.watch(folder, stop);
     try (RunLog log = RunLog.open(folder.log(), spec.id())) {
       Trainer.Outcome outcome = trainer.train();
       summary.trained(spec, outcome.status().key(), folder.readRecord().orElse(null));
@@ -121,7 +138,9 @@ public final class GridRunner {
       summary.failed(spec, message, record);
     } finally {
       Interruption.clear();
+      stop.released();
     }
+    return !stop.requested();
   }
 
   private static RunRecord readQuietly(RunFolder folder) {

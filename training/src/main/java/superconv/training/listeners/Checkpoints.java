@@ -1,27 +1,30 @@
 package superconv.training.listeners;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import superconv.graph.Checkpoint;
 import superconv.training.loop.EpochEnd;
+import superconv.training.loop.RunStart;
 import superconv.training.loop.TrainingListener;
 import superconv.training.run.AtomicFiles;
+import superconv.training.run.CheckpointState;
 import superconv.training.run.ResumePoint;
 import superconv.training.run.RunFolder;
 import superconv.training.run.RunProgress;
 
 /**
- * {@code checkpoint/}: weights, optimizer state, batch-norm statistics and loss scale after every epoch, with the
- * run's progress in {@code state.json}; built aside and swapped in, so one complete checkpoint always exists.
+ * {@code checkpoint/}: weights, optimizer state, batch-norm statistics and loss scale after every epoch, every
+ * {@code run --checkpoint-every} steps inside one, and where an interrupted run stops, with the run's progress in
+ * {@code state.json} ({@link CheckpointState}); built aside and swapped in, so one complete checkpoint always exists.
  */
 public final class Checkpoints implements TrainingListener {
 
   private final RunFolder folder;
   private final Session session;
   private final Checkpoint state;
+  private long savedStep = -1;
 
   /** @param state a saver over every variable a step changes (model and optimizer) */
   public Checkpoints(RunFolder folder, Session session, Checkpoint state) {
@@ -43,17 +46,35 @@ public final class Checkpoints implements TrainingListener {
     }
   }
 
+  /** The checkpoint a resumed run restored is of its first step. */
+  @Override
+  public void onStart(RunStart start) {
+    savedStep = start.resumed() ? start.firstStep() : -1;
+  }
+
   @Override
   public void onEpochEnd(EpochEnd end) throws IOException {
+    save(end.progress());
+  }
+
+  @Override
+  public void onMidEpochCheckpoint(RunProgress at) throws IOException {
+    save(at);
+  }
+
+  /** Interrupted: a checkpoint of this step, unless the one there is (a stop heard right after an epoch's end). */
+  @Override
+  public void onInterrupt(RunProgress at) throws IOException {
+    if (at.steps() != savedStep) {
+      save(at);
+    }
+  }
+
+  private void save(RunProgress progress) throws IOException {
     Path next = folder.startCheckpoint();
-    state.save(session, next, end.row().step());
-    RunProgress progress = end.progress();
-    ObjectNode json = RunFolder.json().createObjectNode();
-    json.put("epochs_completed", progress.epochsCompleted());
-    json.put("steps", progress.steps());
-    json.put("best_epoch", progress.bestEpoch());
-    json.put("best_val_accuracy", progress.bestAccuracy());
-    AtomicFiles.writeString(next.resolve(RunFolder.CHECKPOINT_STATE), json.toPrettyString());
+    state.save(session, next, progress.steps());
+    AtomicFiles.writeString(next.resolve(RunFolder.CHECKPOINT_STATE), CheckpointState.json(progress));
     folder.commitCheckpoint();
+    savedStep = progress.steps();
   }
 }

@@ -10,27 +10,41 @@ import superconv.training.loop.TrainingListener;
 import superconv.training.run.EpochMetrics;
 import superconv.training.run.RunProgress;
 
-/** The run's log lines: resume, one line per epoch, divergence, the end. */
+/** The run's log lines: resume, one line per epoch, interruption, divergence, the end. */
 public final class ConsoleLog implements TrainingListener {
 
   private static final Logger LOG = LogManager.getLogger(ConsoleLog.class);
 
   private final String run;
   private final int epochs;
+  private final int stepsPerEpoch;
   private final int imagesPerEpoch;
 
-  /** @param imagesPerEpoch steps per epoch times the batch size, for the throughput */
-  public ConsoleLog(String run, int epochs, int imagesPerEpoch) {
+  /** @param batchSize images per step, for the throughput */
+  public ConsoleLog(String run, int epochs, int stepsPerEpoch, int batchSize) {
     this.run = run;
     this.epochs = epochs;
-    this.imagesPerEpoch = imagesPerEpoch;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.imagesPerEpoch = stepsPerEpoch * batchSize;
   }
 
   @Override
   public void onStart(RunStart start) {
     if (start.resumed()) {
-      LOG.info("resumed {} after epoch {} (step {})", run, start.progress().epochsCompleted(), start.firstStep());
+      LOG.info("resumed {} {} (step {})", run, where(start.progress()), start.firstStep());
     }
+  }
+
+  @Override
+  public void onInterrupt(RunProgress at) {
+    LOG.warn("run {} interrupted {}, checkpointed at step {}; running it again resumes there", run, where(at),
+        at.steps());
+  }
+
+  /** "after epoch 2", or "in epoch 3 at step 120 of 468" for a mid-epoch position. */
+  private String where(RunProgress at) {
+    return at.midEpoch() ? "in epoch " + (at.epochsCompleted() + 1) + " at step " + at.epoch().steps() + " of "
+        + stepsPerEpoch : "after epoch " + at.epochsCompleted();
   }
 
   @Override

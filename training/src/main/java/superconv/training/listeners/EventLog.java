@@ -20,9 +20,12 @@ import superconv.training.run.RunProgress;
 /**
  * {@code events.jsonl}: one JSON object per line for tools that tail a run ({@code tail -f}, a dashboard): {@code
  * start}, {@code step} whenever the loss was fetched (every {@code loss_every} steps), {@code epoch}, {@code
- * diverged}, {@code finished} and {@code failed}. Lines are flushed as they happen. A resumed run appends a {@code
- * start} line with {@code "resumed": true}: the steps after it continue from its {@code step}, so lines of epochs
- * trained again after an interruption appear twice. Numbers that are not finite are written as {@code null}.
+ * checkpoint} (a mid-epoch one), {@code interrupted} (a signal stopped the run, checkpointed there), {@code
+ * diverged}, {@code finished} and {@code failed}. Lines are flushed as they happen. Start, checkpoint and
+ * interrupted lines give a position: {@code epoch} epochs completed, {@code step} steps taken in all, {@code
+ * epoch_steps} of them in the epoch in progress. A resumed run appends a {@code start} line with {@code "resumed":
+ * true}: the steps after it continue from its {@code step}, so lines of steps trained again after a kill (beyond the
+ * last checkpoint) appear twice. Numbers that are not finite are written as {@code null}.
  */
 public final class EventLog implements TrainingListener {
 
@@ -39,8 +42,7 @@ public final class EventLog implements TrainingListener {
   public void onStart(RunStart start) throws IOException {
     ObjectNode line = line("start");
     line.put("resumed", start.resumed());
-    line.put("epoch", start.progress().epochsCompleted());
-    line.put("step", start.firstStep());
+    position(line, start.progress());
     line.put("epochs", start.epochs());
     line.put("steps_per_epoch", start.stepsPerEpoch());
     append(line);
@@ -75,6 +77,27 @@ public final class EventLog implements TrainingListener {
     line.put("best_epoch", end.progress().bestEpoch());
     number(line, "best_val_accuracy", end.progress().bestAccuracy());
     append(line);
+  }
+
+  @Override
+  public void onMidEpochCheckpoint(RunProgress at) throws IOException {
+    append(position(line("checkpoint"), at));
+  }
+
+  @Override
+  public void onInterrupt(RunProgress at) throws IOException {
+    append(position(line("interrupted"), at));
+  }
+
+  /**
+   * Where a run stands, as start, checkpoint and interrupted lines say it: epochs completed, steps taken in all and
+   * of the epoch in progress.
+   */
+  private static ObjectNode position(ObjectNode line, RunProgress at) {
+    line.put("epoch", at.epochsCompleted());
+    line.put("step", at.steps());
+    line.put("epoch_steps", at.epoch().steps());
+    return line;
   }
 
   @Override

@@ -5,6 +5,7 @@ import superconv.training.loop.Divergence;
 import superconv.training.loop.EpochEnd;
 import superconv.training.loop.StepEnd;
 import superconv.training.loop.TrainingListener;
+import superconv.training.run.RunProgress;
 import superconv.training.session.Progress;
 
 /** A console progress bar per epoch: steps, the epoch's loss so far, the rate, images/s, ETA. */
@@ -41,6 +42,11 @@ public final class ProgressBar implements TrainingListener {
 
   @Override
   public void onDivergence(Divergence divergence) {
+    close();
+  }
+
+  @Override
+  public void onInterrupt(RunProgress at) {
     close();
   }
 

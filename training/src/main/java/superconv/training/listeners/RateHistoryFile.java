@@ -8,10 +8,12 @@ import superconv.training.loop.StepEnd;
 import superconv.training.loop.TrainingListener;
 import superconv.training.run.RateHistory;
 import superconv.training.run.RunFolder;
+import superconv.training.run.RunProgress;
 
 /**
  * {@code rates.csv.gz}: the rate fed at every iteration and the calculated rates' norm, kept in memory and written
- * whole at every epoch's end (and at a divergence, through the diverging step).
+ * whole before every checkpoint (an epoch's end, a mid-epoch one, an interruption) and at a divergence, through the
+ * diverging step.
  */
 public final class RateHistoryFile implements TrainingListener {
 
@@ -45,6 +47,16 @@ public final class RateHistoryFile implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochEnd end) throws IOException {
+    rates.write(folder.rates());
+  }
+
+  @Override
+  public void onMidEpochCheckpoint(RunProgress at) throws IOException {
+    rates.write(folder.rates());
+  }
+
+  @Override
+  public void onInterrupt(RunProgress at) throws IOException {
     rates.write(folder.rates());
   }
 

@@ -11,8 +11,10 @@ import superconv.training.run.RunRecord;
 import superconv.training.run.RunStatus;
 
 /**
- * {@code run.json}: progress after every epoch, the step a diverged run stopped at, and {@code finished} once every
- * other listener is done with the run's end (so a finished run always has its SavedModel).
+ * {@code run.json}: progress after every checkpoint (it follows the checkpoint, so it never claims more than the
+ * checkpoint holds), the step a diverged run stopped at, {@code interrupted} where a signal stopped the run, and
+ * {@code finished} once every other listener is done with the run's end (so a finished run always has its
+ * SavedModel).
  */
 public final class RunRecordFile implements TrainingListener {
 
@@ -31,9 +33,21 @@ public final class RunRecordFile implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochEnd end) throws IOException {
-    RunProgress progress = end.progress();
-    record = record.withProgress(progress.epochsCompleted(), progress.steps(), progress.bestEpoch(),
-        progress.bestAccuracy());
+    record = record.withProgress(end.progress());
+    folder.writeRecord(record);
+  }
+
+  @Override
+  public void onMidEpochCheckpoint(RunProgress at) throws IOException {
+    record = record.withProgress(at);
+    folder.writeRecord(record);
+  }
+
+  /** Stopped by a signal at {@code at}, checkpointed there: the next run of the manifest resumes from it. */
+  @Override
+  public void onInterrupt(RunProgress at) throws IOException {
+    record = record.withProgress(at)
+        .withStatus(RunStatus.INTERRUPTED, Instant.now().toString(), RunRecord.STOPPED_BY_SIGNAL);
     folder.writeRecord(record);
   }
 

@@ -29,6 +29,19 @@ public interface TrainingListener {
   /** After an epoch's evaluation. */
   default void onEpochEnd(EpochEnd end) throws IOException {}
 
+  /**
+   * Inside an epoch, after the step that completes {@code run --checkpoint-every} steps (an epoch's last step is
+   * checkpointed at its end instead): {@code at} is where the run stands, {@code at.epoch()} the epoch in progress.
+   */
+  default void onMidEpochCheckpoint(RunProgress at) throws IOException {}
+
+  /**
+   * A {@link StopRequest} (SIGTERM, Ctrl-C) stopped the loop after a step, or right after an epoch's end: the run
+   * is checkpointed at {@code at} (the listeners that write a checkpoint write it unless they have one of that
+   * step) and ends interrupted; nothing else is heard after this.
+   */
+  default void onInterrupt(RunProgress at) throws IOException {}
+
   /** The loss became NaN or infinite; the run stops after this. */
   default void onDivergence(Divergence divergence) throws IOException {}
 

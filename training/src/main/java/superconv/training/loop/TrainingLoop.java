@@ -12,13 +12,15 @@ import superconv.graph.TrainingGraph;
 import superconv.optimizers.ScheduledStep;
 import superconv.optimizers.ScheduledStep.Fetch;
 import superconv.training.run.EpochMetrics;
+import superconv.training.run.PartialEpoch;
 import superconv.training.run.RunProgress;
 
 /**
  * The epochs and steps of one run, and nothing else: each step through {@link ScheduledStep}, an evaluation per
- * epoch (or every k steps, see {@link Evaluations}), and every event to the {@link TrainingListener}s, which write, draw, checkpoint and record. Steps are
- * pure functions of (seed, epoch, step) and the restored state, so a run resumed after epoch k takes exactly the
- * steps an uninterrupted run takes from there.
+ * epoch (or every k steps, see {@link Evaluations}), and every event to the {@link TrainingListener}s, which write,
+ * draw, checkpoint and record. Steps are pure functions of (seed, epoch, step) and the restored state, so a run resumed
+ * after epoch k, or at step s of an epoch with that epoch's running sums, takes exactly the steps an uninterrupted run
+ * takes from there and writes the same rows.
  */
 public final class TrainingLoop {
 
@@ -75,24 +77,35 @@ public final class TrainingLoop {
   private final List<TrainingListener> listeners;
   private final StopCondition stop;
   private final Evaluations evaluations;
+  private final MidEpochCheckpoints checkpoints;
 
   /**
+   * A run's loop, checkpointing inside epochs as {@code checkpoints} says.
+   *
    * @param train the training set, read per batch in host-fed input mode (resident data is already uploaded)
    * @param test the test set, likewise
    */
   public TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
-      ImageSet test, List<TrainingListener> listeners) {
-    this(session, model, step, length, train, test, listeners, StopCondition.NEVER, Evaluations.EPOCH_ENDS);
+      ImageSet test, List<TrainingListener> listeners, MidEpochCheckpoints checkpoints) {
+    this(session, model, step, length, train, test, listeners, StopCondition.NEVER, Evaluations.EPOCH_ENDS,
+        checkpoints);
   }
 
   /**
-   * As above, ending early after the first step for which {@code stop} gives a reason, and evaluating the test set
-   * as {@code evaluations} says.
+   * An exploration's loop (not a run), ending early after the first step for which {@code stop} gives a reason, and
+   * evaluating the test set as {@code evaluations} says.
    */
   public TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
       ImageSet test, List<TrainingListener> listeners, StopCondition stop, Evaluations evaluations) {
+    this(session, model, step, length, train, test, listeners, stop, evaluations, MidEpochCheckpoints.none());
+  }
+
+  private TrainingLoop(Session session, TrainingGraph model, ScheduledStep step, Length length, ImageSet train,
+      ImageSet test, List<TrainingListener> listeners, StopCondition stop, Evaluations evaluations,
+      MidEpochCheckpoints checkpoints) {
     this.stop = stop;
     this.evaluations = evaluations;
+    this.checkpoints = checkpoints;
     this.session = session;
     this.model = model;
     this.step = step;
@@ -103,19 +116,28 @@ public final class TrainingLoop {
   }
 
   /**
-   * Trains from {@code from} to the last epoch, or to the step whose loss diverges, or to the step after which the
-   * stop condition stops it.
+   * Trains from {@code from} (an epoch's end, or a mid-epoch checkpoint's step) to the last epoch, or to the step
+   * whose loss diverges, or to the step after which the stop condition stops it or a stop is requested.
+   *
+   * @return the progress after the last completed epoch
    */
   public RunProgress run(RunProgress from) throws IOException {
     try {
-      RunProgress progress = from;
       emit(l -> l.onStart(new RunStart(from, length.stepsPerEpoch(), length.epochs())));
+      RunProgress progress = from.atEpochStart();
+      PartialEpoch resumed = from.epoch();
       for (int epoch = from.epochsCompleted(); epoch < length.epochs(); epoch++) {
-        RunProgress next = epoch(epoch, progress);
+        RunProgress next = epoch(epoch, progress, resumed);
+        resumed = PartialEpoch.NONE;
         if (next == null) {
           return progress;
         }
         progress = next;
+        // A stop requested during an epoch's last step or its evaluation: the epoch's own checkpoint is the one.
+        if (epoch + 1 < length.epochs() && checkpoints.stop().requested()) {
+          interrupt(progress);
+          return progress;
+        }
       }
       RunProgress finished = progress;
       emit(l -> l.onFinish(finished));
@@ -126,20 +148,20 @@ public final class TrainingLoop {
     }
   }
 
-  /** One epoch; the progress after it, or null when the loss diverged or the stop condition ended the loop. */
-  private RunProgress epoch(int epoch, RunProgress progress) throws IOException {
+  /**
+   * One epoch, from step {@code resumed.steps()} on with its sums; the progress after it, or null when the loss
+   * diverged, the stop condition ended the loop or a requested stop interrupted it.
+   */
+  private RunProgress epoch(int epoch, RunProgress progress, PartialEpoch resumed) throws IOException {
     long started = System.nanoTime();
     emit(l -> l.onEpochStart(epoch));
     boolean calculated = step.calculatesRates(epoch);
     // Host-fed input gathers each batch in Java by the graph's own permutation of the epoch.
     int[] permutation = model.spec().inputMode() == InputMode.HOST_FED ? model.permutation(session, epoch) : null;
     int perEpoch = length.stepsPerEpoch();
-    double lossSum = 0;
-    int lossCount = 0;
-    double normSum = 0;
-    int normCount = 0;
+    PartialEpoch sofar = resumed;
     double rate = Double.NaN;
-    for (int s = 0; s < perEpoch; s++) {
+    for (int s = resumed.steps(); s < perEpoch; s++) {
       long global = (long) epoch * perEpoch + s;
       // Calculated rates are recorded every iteration (thesis Figs. 4.18b, 4.22), so their phases fetch every
       // step; otherwise the loss comes back every loss_every steps and at the end of the epoch.
@@ -151,15 +173,8 @@ public final class TrainingLoop {
         values = step.run(runner, global, epoch, fetch ? WITH_LOSS : FINITE_ONLY);
       }
       rate = calculated ? Double.NaN : step.schedule().rate(global);
-      if (fetch && values.lossFinite()) {
-        lossSum += values.loss();
-        lossCount++;
-        if (!Double.isNaN(values.rateNorm())) {
-          normSum += values.rateNorm();
-          normCount++;
-        }
-      }
-      StepEnd end = new StepEnd(epoch, s, global, rate, values, fetch, lossCount == 0 ? Double.NaN : lossSum / lossCount);
+      sofar = sofar.after(fetch && values.lossFinite(), values.loss(), values.rateNorm());
+      StepEnd end = new StepEnd(epoch, s, global, rate, values, fetch, sofar.meanLoss());
       emit(l -> l.onStep(end));
       if (!values.lossFinite()) {
         Divergence divergence =
@@ -177,11 +192,23 @@ public final class TrainingLoop {
         emit(l -> l.onStop(stopped));
         return null;
       }
+      // An epoch's last step is checkpointed at the epoch's end, after its evaluation.
+      if (s < perEpoch - 1) {
+        boolean interrupted = checkpoints.stop().requested();
+        if (interrupted || checkpoints.dueAfter(global + 1)) {
+          RunProgress at = progress.within(sofar.withSeconds(resumed.seconds() + (System.nanoTime() - started) / 1e9));
+          if (interrupted) {
+            interrupt(at);
+            return null;
+          }
+          emit(l -> l.onMidEpochCheckpoint(at));
+        }
+      }
     }
     TrainingGraph.Evaluation evaluation = evaluations.atEpochEnds() ? evaluate() : NOT_EVALUATED;
-    double seconds = (System.nanoTime() - started) / 1e9;
-    EpochMetrics row = new EpochMetrics(epoch + 1, lossSum / lossCount, evaluation.loss(), evaluation.accuracy(),
-        rate, seconds, (long) (epoch + 1) * perEpoch, normCount == 0 ? Double.NaN : normSum / normCount);
+    double seconds = resumed.seconds() + (System.nanoTime() - started) / 1e9;
+    EpochMetrics row = new EpochMetrics(epoch + 1, sofar.meanLoss(), evaluation.loss(), evaluation.accuracy(),
+        rate, seconds, (long) (epoch + 1) * perEpoch, sofar.meanNorm());
     RunProgress after = progress.after(row);
     EpochEnd end = new EpochEnd(row, after);
     emit(l -> l.onEpochEnd(end));
@@ -191,6 +218,12 @@ public final class TrainingLoop {
   /** The evaluation tower over every test image: over the uploaded copy, or fed from {@code test} slice by slice. */
   private TrainingGraph.Evaluation evaluate() {
     return model.spec().inputMode() == InputMode.RESIDENT ? model.evaluate(session) : model.evaluate(session, test);
+  }
+
+  /** Stops at {@code at}: the listeners checkpoint there and mark the run interrupted, then the requester hears. */
+  private void interrupt(RunProgress at) throws IOException {
+    emit(l -> l.onInterrupt(at));
+    checkpoints.stop().checkpointed();
   }
 
   @FunctionalInterface

@@ -20,12 +20,15 @@ import superconv.training.run.SchedulerContext;
  * @param index the run's index in the manifest's selection ({@code run --index}), or null without a manifest or
  *     for a folder the selection does not hold
  * @param epochs the planned epochs, or null when unknown (an unreadable run.json)
+ * @param epochSteps the steps of the next epoch a mid-epoch checkpoint holds beyond {@code epochsCompleted}, or null
+ *     at an epoch's end
+ * @param stepsPerEpoch the run's steps per epoch, with {@code epochSteps}
  * @param scheduler where the run's latest session ran, when run.json records it
  * @param message why an interrupted or failed run stopped, or why run.json cannot be read
  */
 @JsonPropertyOrder({
-  "run", "index", "state", "epochs_completed", "epochs", "best_val_accuracy", "best_epoch", "diverged_at_step",
-  "scheduler", "message", "dir"
+  "run", "index", "state", "epochs_completed", "epoch_steps", "steps_per_epoch", "epochs", "best_val_accuracy",
+  "best_epoch", "diverged_at_step", "scheduler", "message", "dir"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunState(
@@ -34,6 +37,8 @@ public record RunState(
     @JsonProperty("state") State state,
     @JsonProperty("epochs_completed") int epochsCompleted,
     @JsonProperty("epochs") Integer epochs,
+    @JsonProperty("epoch_steps") Long epochSteps,
+    @JsonProperty("steps_per_epoch") Integer stepsPerEpoch,
     @JsonProperty("best_val_accuracy") Double bestValAccuracy,
     @JsonProperty("best_epoch") Integer bestEpoch,
     @JsonProperty("diverged_at_step") Long divergedAtStep,
@@ -67,11 +72,11 @@ public record RunState(
       record = folder.readRecord().orElse(null);
     } catch (IOException | RuntimeException e) {
       return new RunState(id, index, State.UNREADABLE, 0, spec == null ? null : spec.epochs(), null, null, null,
-          null, Report.unreadable(e), dir);
+          null, null, null, Report.unreadable(e), dir);
     }
     if (record == null) {
       return new RunState(id, index, State.NOT_STARTED, 0, spec == null ? null : spec.epochs(), null, null, null,
-          null, null, dir);
+          null, null, null, null, dir);
     }
     State state;
     String message = record.message();
@@ -84,8 +89,8 @@ public record RunState(
         try {
           held = RunLock.isHeld(folder);
         } catch (IOException e) {
-          return new RunState(id, index, State.UNREADABLE, record.epochsCompleted(), epochs(record, spec),
-              record.bestValAccuracy(), record.bestEpoch(), null, record.scheduler(),
+          return new RunState(id, index, State.UNREADABLE, record.epochsCompleted(), epochs(record, spec), null,
+              null, record.bestValAccuracy(), record.bestEpoch(), null, record.scheduler(),
               "its lock cannot be probed: " + Report.unreadable(e), dir);
         }
         state = held ? State.RUNNING : State.INTERRUPTED;
@@ -95,8 +100,10 @@ public record RunState(
     }
     String name = record.spec() != null && record.spec().hasNonNull("experiment")
         ? record.spec().path("experiment").asText() + "/" + record.spec().path("run").asText() : id;
-    return new RunState(name, index, state, record.epochsCompleted(), epochs(record, spec), record.bestValAccuracy(),
-        record.bestEpoch(), record.divergedAtStep(), record.scheduler(), message, dir);
+    long into = record.stepsIntoEpoch();
+    return new RunState(name, index, state, record.epochsCompleted(), epochs(record, spec), into > 0 ? into : null,
+        into > 0 ? record.stepsPerEpoch() : null, record.bestValAccuracy(), record.bestEpoch(),
+        record.divergedAtStep(), record.scheduler(), message, dir);
   }
 
   private static Integer epochs(RunRecord record, RunSpec spec) {
@@ -104,6 +111,19 @@ public record RunState(
       return record.spec().get("epochs").asInt();
     }
     return spec == null ? null : spec.epochs();
+  }
+
+  /**
+   * Completed epochs of planned ones ("2/3"), and the steps of the next epoch a mid-epoch checkpoint holds
+   * ("2/3 + 120/468 steps"); "-" where run.json cannot say.
+   */
+  @JsonIgnore
+  public String epochsText() {
+    if (state == State.UNREADABLE && epochs == null) {
+      return "-";
+    }
+    return epochsCompleted + "/" + (epochs == null ? "?" : epochs)
+        + (epochSteps == null ? "" : " + " + epochSteps + "/" + stepsPerEpoch + " steps");
   }
 
   /** Where it runs now, for a running run: "host H pid P" and the scheduler's job. */

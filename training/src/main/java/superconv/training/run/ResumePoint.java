@@ -1,6 +1,5 @@
 package superconv.training.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,11 +9,12 @@ import java.util.Optional;
 import superconv.graph.Checkpoint;
 
 /**
- * Where an interrupted run continues: its last checkpoint and the progress it records, read and cross-checked
- * against everything else in the folder before anything is touched. A folder whose parts disagree (an unreadable
- * {@code state.json}, a checkpoint of another step, epochs missing from {@code metrics.csv} or the rate history, other
- * training data) is refused with what is wrong and how to start over: resuming it would finish with a result no
- * uninterrupted run gives.
+ * Where an interrupted run continues: its last checkpoint and the progress it records (at an epoch's end, or inside
+ * an epoch with that epoch's running sums), read and cross-checked against everything else in the folder before
+ * anything is touched. A folder whose parts disagree (an unreadable {@code state.json}, a checkpoint of another step,
+ * a position an epoch of this run cannot have, epochs missing from {@code metrics.csv}, iterations missing from the
+ * rate history or norms in it that are not the epoch's sums, other training data) is refused with what is wrong
+ * and how to start over: resuming it would finish with a result no uninterrupted run gives.
  */
 public record ResumePoint(Path checkpoint, RunProgress progress) {
 
@@ -38,11 +38,16 @@ public record ResumePoint(Path checkpoint, RunProgress progress) {
       return Optional.empty();
     }
     Path checkpoint = latest.get();
-    RunProgress progress = readState(folder, checkpoint.resolve(RunFolder.CHECKPOINT_STATE));
-    long expectedSteps = (long) progress.epochsCompleted() * stepsPerEpoch;
-    if (progress.steps() != expectedSteps) {
-      throw new RefusedException(folder, "checkpoint/state.json says " + progress.epochsCompleted() + " epochs and "
-          + progress.steps() + " steps, but an epoch of this run has " + stepsPerEpoch + " steps");
+    RunProgress progress = CheckpointState.read(folder, checkpoint.resolve(RunFolder.CHECKPOINT_STATE));
+    int inEpoch = progress.epoch().steps();
+    long expectedSteps = (long) progress.epochsCompleted() * stepsPerEpoch + inEpoch;
+    if (progress.steps() != expectedSteps || inEpoch >= stepsPerEpoch) {
+      String where = progress.midEpoch()
+          ? progress.epochsCompleted() + " epochs and " + inEpoch + " steps into epoch "
+              + (progress.epochsCompleted() + 1) + ", " + progress.steps() + " steps in all"
+          : progress.epochsCompleted() + " epochs and " + progress.steps() + " steps";
+      throw new RefusedException(folder, "checkpoint/state.json says " + where + ", but an epoch of this run has "
+          + stepsPerEpoch + " steps");
     }
     long saved = savedStep(folder, checkpoint);
     if (saved != progress.steps()) {
@@ -61,6 +66,7 @@ public record ResumePoint(Path checkpoint, RunProgress progress) {
       throw new RefusedException(folder, folder.rates().getFileName() + " holds " + rates.size()
           + " iterations, the checkpoint is at step " + progress.steps());
     }
+    checkEpochNorms(folder, progress, rates);
     Optional<RunRecord> record = folder.readRecord();
     if (record.isPresent() && record.get().dataChecksums() != null) {
       for (var entry : checksums.entrySet()) {
@@ -75,30 +81,31 @@ public record ResumePoint(Path checkpoint, RunProgress progress) {
     return Optional.of(new ResumePoint(checkpoint, progress));
   }
 
-  private static RunProgress readState(RunFolder folder, Path state) throws RefusedException {
-    JsonNode node;
-    try {
-      node = RunFolder.json().readTree(state.toFile());
-    } catch (IOException e) {
-      throw new RefusedException(folder, "checkpoint/state.json is unreadable (" + oneLine(e) + ")");
+  /**
+   * The calculated-rate norms the rate history holds for the steps of a mid-epoch checkpoint's epoch, summed in
+   * step order, are the sum state.json continues: both come from the same steps, so they agree to the bit.
+   */
+  private static void checkEpochNorms(RunFolder folder, RunProgress progress, RateHistory rates)
+      throws RefusedException {
+    PartialEpoch epoch = progress.epoch();
+    if (!epoch.started()) {
+      return;
     }
-    if (node == null || !node.isObject()) {
-      throw new RefusedException(folder, "checkpoint/state.json is empty or not a JSON object");
-    }
-    for (String key : List.of("epochs_completed", "steps", "best_epoch")) {
-      if (!node.path(key).canConvertToLong() || !node.path(key).isIntegralNumber() || node.path(key).asLong() < 0) {
-        throw new RefusedException(folder, "checkpoint/state.json has no valid " + key);
+    double sum = 0;
+    int count = 0;
+    for (long j = progress.steps() - epoch.steps(); j < progress.steps(); j++) {
+      double norm = rates.rateNorm(Math.toIntExact(j));
+      if (!Double.isNaN(norm)) {
+        sum += norm;
+        count++;
       }
     }
-    if (!node.path("best_val_accuracy").isNumber()) {
-      throw new RefusedException(folder, "checkpoint/state.json has no valid best_val_accuracy");
+    if (count != epoch.normCount() || sum != epoch.normSum()) {
+      throw new RefusedException(folder, folder.rates().getFileName() + " has " + count + " calculated-rate norms "
+          + "summing to " + sum + " in the " + epoch.steps() + " steps of epoch " + (progress.epochsCompleted() + 1)
+          + " before the checkpoint, checkpoint/state.json says " + epoch.normCount() + " summing to "
+          + epoch.normSum());
     }
-    int epochs = node.get("epochs_completed").asInt();
-    if (epochs < 1) {
-      throw new RefusedException(folder, "checkpoint/state.json says no epoch completed");
-    }
-    return new RunProgress(epochs, node.get("steps").asLong(), node.get("best_epoch").asInt(),
-        node.get("best_val_accuracy").asDouble());
   }
 
   /** The step of the checkpoint's weights, from TensorFlow's {@code checkpoint} pointer file. */
@@ -116,7 +123,7 @@ public record ResumePoint(Path checkpoint, RunProgress progress) {
     return Long.parseLong(name.substring("ckpt-".length()));
   }
 
-  private static String oneLine(Exception e) {
+  static String oneLine(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return message.strip().replaceAll("\\s*\\R\\s*", " ");
   }

@@ -25,8 +25,9 @@ import superconv.training.manifest.RunSpec;
  *   rates.csv.gz      rate fed and calculated-rate norm per iteration (atomic rewrite per checkpoint)
  *   run.log           the run's log
  *   events.out.tfevents.*   TensorBoard graph and scalars
- *   checkpoint/       the last completed epoch: TensorFlow checkpoint (ckpt-STEP.*) of weights, batch-norm
- *                     statistics and optimizer state, plus state.json (counters, best so far)
+ *   checkpoint/       the last checkpoint (an epoch's end, every --checkpoint-every steps, where a signal stopped
+ *                     the run): TensorFlow checkpoint (ckpt-STEP.*) of weights, batch-norm statistics and
+ *                     optimizer state, plus state.json (counters, best so far, the epoch in progress)
  *                                                           (built aside as checkpoint.next, swapped in by rename)
  *   best/             TensorFlow checkpoint of the model at its best validation accuracy
  *   saved_model/      the final weights for serving

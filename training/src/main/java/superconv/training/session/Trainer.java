@@ -46,7 +46,9 @@ import superconv.training.listeners.RateHistoryFile;
 import superconv.training.listeners.RunRecordFile;
 import superconv.training.listeners.SavedModelOnFinish;
 import superconv.training.listeners.TensorBoardScalars;
+import superconv.training.loop.MidEpochCheckpoints;
 import superconv.training.loop.StepEnd;
+import superconv.training.loop.StopRequest;
 import superconv.training.loop.TrainingListener;
 import superconv.training.loop.TrainingLoop;
 import superconv.training.manifest.RunSpec;
@@ -62,7 +64,8 @@ import superconv.training.run.SchedulerContext;
  * Sets one run up and hands it to the {@link TrainingLoop}: checks where an interrupted run stands, records the
  * start, builds the graph (model, input pipeline, the optimizer's {@link ScheduledStep}, savers), starts the
  * session, uploads the data once, restores a checkpoint, and gives the loop the listeners that write the run's
- * folder. A run with a checkpoint resumes from it and ends exactly where an uninterrupted run ends.
+ * folder. A run with a checkpoint, at an epoch's end or inside one, resumes from it and ends exactly where an
+ * uninterrupted run ends.
  */
 public final class Trainer {
 
@@ -79,8 +82,17 @@ public final class Trainer {
   /**
    * @param progress draw a progress bar per epoch on the console
    * @param hook called after each step (null for none)
+   * @param checkpointEvery also checkpoint inside epochs every this many steps (0: at epochs' ends only); not part
+   *     of the run's spec, since it does not change the result
+   * @param stop asked from another thread (a signal) to stop the run after its current step, checkpointed there
    */
-  public record Options(boolean progress, StepHook hook) {
+  public record Options(boolean progress, StepHook hook, int checkpointEvery, StopRequest stop) {
+
+    /** Checkpoints at epochs' ends only, never asked to stop. */
+    public Options(boolean progress, StepHook hook) {
+      this(progress, hook, 0, new StopRequest());
+    }
+
     public static Options defaults() {
       return new Options(true, null);
     }
@@ -127,7 +139,7 @@ public final class Trainer {
     // Checked before anything is written: a folder that cannot be resumed exactly is left as it is.
     Optional<ResumePoint> resume = ResumePoint.of(folder, perEpoch, checksums);
 
-    RunRecordFile record = new RunRecordFile(folder, startRecord(device, checksums, resume.isPresent()));
+    RunRecordFile record = new RunRecordFile(folder, startRecord(device, checksums, perEpoch, resume));
     folder.writeRecord(record.record());
     LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
@@ -161,7 +173,8 @@ public final class Trainer {
         }
         TrainingLoop loop = new TrainingLoop(session, model, step,
             new TrainingLoop.Length(spec.epochs(), perEpoch, spec.batchSize(), spec.lossEvery()), data.train(),
-            data.test(), listeners(perEpoch, session, model, events, full, weights, record));
+            data.test(), listeners(perEpoch, session, model, events, full, weights, record),
+            new MidEpochCheckpoints(options.checkpointEvery(), options.stop()));
         loop.run(resume.map(ResumePoint::progress).orElse(RunProgress.NONE));
       }
     } catch (RuntimeException | IOException e) {
@@ -178,11 +191,11 @@ public final class Trainer {
   }
 
   /**
-   * A run's listeners, in the order each event reaches them. At an epoch's end that order is what keeps a resume
-   * exact: the metrics row and the rate history may run ahead of the checkpoint (a resume truncates them to it),
-   * never behind; the best weights are saved before the checkpoint that names their epoch best; run.json follows
-   * the checkpoint, so it never claims an epoch the checkpoint lacks. At the run's end the SavedModel is written
-   * before run.json says finished.
+   * A run's listeners, in the order each event reaches them. At a checkpoint (an epoch's end, a mid-epoch one, an
+   * interruption) that order is what keeps a resume exact: the metrics row and the rate history may run ahead of
+   * the checkpoint (a resume truncates them to it), never behind; the best weights are saved before the checkpoint
+   * that names their epoch best; run.json follows the checkpoint, so it never claims a step the checkpoint lacks.
+   * At the run's end the SavedModel is written before run.json says finished.
    */
   private List<TrainingListener> listeners(int perEpoch, Session session, TrainingGraph model, EventWriter events,
       Checkpoint full, Checkpoint weights, RunRecordFile record) {
@@ -198,7 +211,7 @@ public final class Trainer {
     listeners.add(new SavedModelOnFinish(folder, session, model, classNames(data.train())));
     listeners.add(record);
     listeners.add(new EventLog(folder.dir()));
-    listeners.add(new ConsoleLog(spec.id(), spec.epochs(), perEpoch * spec.batchSize()));
+    listeners.add(new ConsoleLog(spec.id(), spec.epochs(), perEpoch, spec.batchSize()));
     if (options.hook() != null) {
       listeners.add(afterEachStep(options.hook()));
     }
@@ -231,15 +244,16 @@ public final class Trainer {
     return checksums;
   }
 
-  private RunRecord startRecord(String device, Map<String, String> checksums, boolean resuming) throws IOException {
-    Optional<RunRecord> previous = resuming ? folder.readRecord() : Optional.empty();
+  /** The record as the run starts: a resumed run keeps its start time and stands where its checkpoint is. */
+  private RunRecord startRecord(String device, Map<String, String> checksums, int perEpoch,
+      Optional<ResumePoint> resume) throws IOException {
+    Optional<RunRecord> previous = resume.isPresent() ? folder.readRecord() : Optional.empty();
     JsonNode specTree = RunFolder.json().valueToTree(spec);
-    return new RunRecord(RunStatus.RUNNING, specTree, Provenance.version(), Provenance.gitCommit(),
+    RunRecord record = new RunRecord(RunStatus.RUNNING, specTree, Provenance.version(), Provenance.gitCommit(),
         TensorFlow.version(), device, checksums, dataDescription(),
         previous.map(RunRecord::started).orElse(Instant.now().toString()),
-        null, previous.map(RunRecord::epochsCompleted).orElse(0), previous.map(RunRecord::steps).orElse(0L),
-        previous.map(RunRecord::bestEpoch).orElse(null), previous.map(RunRecord::bestValAccuracy).orElse(null),
-        null, null, SchedulerContext.current());
+        null, 0, 0L, null, null, null, null, SchedulerContext.current(), perEpoch);
+    return record.withProgress(resume.map(ResumePoint::progress).orElse(RunProgress.NONE));
   }
 
   /** The set's class names, or the labels as text where the set has none. */

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 public final class SlurmScript {
 
   /**
-   * Seconds before the time limit at which Slurm sends SIGTERM: the run marks itself interrupted and releases its
-   * lock long before Slurm's SIGKILL, and its last epoch checkpoint is what the next task resumes from.
+   * Seconds before the time limit at which Slurm sends SIGTERM: the run checkpoints at the step it is taking, marks
+   * itself interrupted and releases its lock long before Slurm's SIGKILL, and the next task resumes from that step.
    */
   public static final int SIGNAL_LEAD_SECONDS = 120;
 
@@ -24,9 +24,10 @@ public final class SlurmScript {
    * @param manifest the snapshot manifest the tasks read
    * @param indices each array task's run index, in task order
    * @param java the command that starts superconv's main class (java, its options, the class path, the class)
+   * @param checkpointEvery the tasks' {@code run --checkpoint-every}, 0 for none
    */
   public static String render(String jobName, Path folder, Path manifest, Path runsDir, List<Integer> indices,
-      SlurmResources resources, List<String> java) {
+      SlurmResources resources, List<String> java, int checkpointEvery) {
     if (indices.isEmpty()) {
       throw new IllegalArgumentException("a job array needs at least one task");
     }
@@ -81,12 +82,12 @@ public final class SlurmScript {
         export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
         export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}"
         # exec: the JVM becomes the batch shell, so SIGTERM from Slurm (--signal=B:..., preemption, scancel -b)
-        # reaches it directly and it marks the run interrupted before it exits with 143.
-        exec %s --index "$index" --runs-dir %s --no-progress
+        # reaches it directly and it checkpoints where it stops and marks the run interrupted before it exits with 143.
+        exec %s --index "$index" --runs-dir %s --no-progress%s
         """.formatted(indices.size(), manifest,
             indices.stream().map(String::valueOf).collect(Collectors.joining(" ")),
             command.stream().map(SlurmScript::quote).collect(Collectors.joining(" ")),
-            quote(runsDir.toString())));
+            quote(runsDir.toString()), checkpointEvery > 0 ? " --checkpoint-every " + checkpointEvery : ""));
     return script.toString();
   }
 

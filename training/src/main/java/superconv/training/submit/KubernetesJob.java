@@ -33,9 +33,10 @@ import java.util.regex.Pattern;
  * @param memory memory requested per pod, a Kubernetes quantity ({@code 16Gi})
  * @param parallelism pods at most at once, or null for one per pending run (the cluster starts what fits)
  * @param backoffLimitPerIndex retries of one run's pod
+ * @param checkpointEvery the pods' {@code run --checkpoint-every}, 0 for none
  */
 public record KubernetesJob(String name, String namespace, String image, String runsClaim, int gpus, int cpus,
-    String memory, Integer parallelism, int backoffLimitPerIndex) {
+    String memory, Integer parallelism, int backoffLimitPerIndex, int checkpointEvery) {
 
   public static final String RUNS_MOUNT = "/runs";
   public static final String SUBMISSION_MOUNT = "/superconv/submission";
@@ -58,6 +59,13 @@ public record KubernetesJob(String name, String namespace, String image, String 
       + " | cut -f1); "
       + "exec superconv run " + SUBMISSION_MOUNT + "/" + ManifestSnapshot.MANIFEST
       + " --index \"$index\" --runs-dir " + RUNS_MOUNT;
+
+  /**
+   * Seconds between the SIGTERM of a pod being stopped (preemption, node drain, {@code kubectl delete}) and its
+   * SIGKILL: the run checkpoints at the step it is taking in that time. Slurm's lead, rather than Kubernetes' default
+   * of 30 s, so that a large model's checkpoint on a slow volume fits.
+   */
+  public static final int TERMINATION_GRACE_SECONDS = 120;
 
   private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -83,6 +91,12 @@ public record KubernetesJob(String name, String namespace, String image, String 
         "--memory \"" + memory + "\" is not a Kubernetes quantity such as 16Gi or 16000M");
     require(parallelism == null || parallelism >= 1, "--parallelism must be 1 or more, not " + parallelism);
     require(backoffLimitPerIndex >= 0, "--backoff-limit-per-index must be 0 or more, not " + backoffLimitPerIndex);
+    require(checkpointEvery >= 0, "--checkpoint-every must be 1 or more steps, not " + checkpointEvery);
+  }
+
+  /** The pod's program: {@link #POD_SCRIPT} with the run options of this submission. */
+  public String podScript() {
+    return POD_SCRIPT + (checkpointEvery > 0 ? " --checkpoint-every " + checkpointEvery : "");
   }
 
   /** Whether {@code text} is a DNS-1123 label (without the length limit). */
@@ -144,11 +158,12 @@ public record KubernetesJob(String name, String namespace, String image, String 
     template.putObject("metadata").set("labels", labels());
     ObjectNode pod = template.putObject("spec");
     pod.put("restartPolicy", "Never");
+    pod.put("terminationGracePeriodSeconds", TERMINATION_GRACE_SECONDS);
     ObjectNode container = pod.putArray("containers").addObject();
     container.put("name", "superconv");
     container.put("image", image);
     ArrayNode command = container.putArray("command");
-    command.add("sh").add("-c").add(POD_SCRIPT);
+    command.add("sh").add("-c").add(podScript());
     ObjectNode resources = container.putObject("resources");
     resources.putObject("requests").put("cpu", String.valueOf(cpus)).put("memory", memory);
     if (gpus > 0) {

@@ -45,7 +45,7 @@ class RunStatesTest {
   static RunRecord record(RunSpec spec, RunStatus status, int epochs, Double best, String message,
       SchedulerContext scheduler) {
     return new RunRecord(status, RunFolder.json().valueToTree(spec), "0.1.0", null, "2.18.0", "/CPU:0", null, null,
-        "t0", null, epochs, epochs * 10L, best == null ? null : epochs, best, null, message, scheduler);
+        "t0", null, epochs, epochs * 10L, best == null ? null : epochs, best, null, message, scheduler, null);
   }
 
   private RunFolder write(int i, RunRecord record) throws Exception {

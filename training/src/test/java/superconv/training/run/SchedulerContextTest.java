@@ -64,7 +64,7 @@ class SchedulerContextTest {
     var spec = RunFolder.json().readTree("{\"experiment\":\"e\",\"run\":\"r\"}");
     SchedulerContext context = SchedulerContext.of(Map.of("SLURM_JOB_ID", "9"), "n1", 7);
     folder.writeRecord(new RunRecord(RunStatus.RUNNING, spec, "0.1.0", null, "2.18.0", "/CPU:0", Map.of(), null,
-        "t0", null, 0, 0, null, null, null, null, context).withStatus(RunStatus.FINISHED, "t1", null));
+        "t0", null, 0, 0, null, null, null, null, context, null).withStatus(RunStatus.FINISHED, "t1", null));
     String json = Files.readString(folder.runJson());
     assertThat(json).containsSubsequence("\"device\"", "\"scheduler\" : {", "\"host\" : \"n1\"", "\"pid\" : 7",
         "\"slurm_job_id\" : \"9\"", "}", "\"data_checksums\"").doesNotContain("kubernetes").doesNotContain("failed");

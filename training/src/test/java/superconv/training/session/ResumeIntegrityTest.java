@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import superconv.datasets.ImageSet;
 import superconv.training.listeners.EventLog;
+import superconv.training.loop.StopRequest;
 import superconv.training.manifest.RunSpec;
+import superconv.training.run.RateHistory;
 import superconv.training.run.ResumePoint;
 import superconv.training.run.RunFolder;
 import superconv.training.run.RunStatus;
@@ -33,6 +35,8 @@ class ResumeIntegrityTest {
 
   /** A run of 3 epochs stopped in its third: its checkpoint holds 2 epochs. */
   private static Path interrupted;
+  /** The same run stopped by a stop request (a signal) after step 3 of its third epoch: checkpointed there. */
+  private static Path stoppedMidEpoch;
   private static RunSpec spec;
 
   @BeforeAll
@@ -46,18 +50,37 @@ class ResumeIntegrityTest {
       }
     })).hasMessageContaining("injected failure");
     assertThat(new RunFolder(interrupted).readRecord().orElseThrow().status()).isEqualTo(RunStatus.INTERRUPTED);
+
+    stoppedMidEpoch = shared.resolve("stopped");
+    StopRequest stop = new StopRequest();
+    long stopAt = 2L * TrainerTest.STEPS_PER_EPOCH + 2;
+    train(stoppedMidEpoch, TrainerTest.TRAIN, step -> {
+      if (step == stopAt) {
+        stop.request();
+      }
+    }, stop);
+    assertThat(Files.readString(stoppedMidEpoch.resolve("checkpoint/state.json"))).contains("\"epoch_in_progress\"");
   }
 
   private static Trainer.Outcome train(Path dir, ImageSet train, Trainer.StepHook hook) throws Exception {
+    return train(dir, train, hook, new StopRequest());
+  }
+
+  private static Trainer.Outcome train(Path dir, ImageSet train, Trainer.StepHook hook, StopRequest stop)
+      throws Exception {
     return new Trainer(spec, new RunFolder(dir), new Trainer.RunData(train, TrainerTest.TEST),
-        new Trainer.Options(false, hook)).train();
+        new Trainer.Options(false, hook, 0, stop)).train();
   }
 
   private Path copy() throws IOException {
+    return copy(interrupted);
+  }
+
+  private Path copy(Path original) throws IOException {
     Path copy = scratch.resolve("copy");
-    try (Stream<Path> files = Files.walk(interrupted)) {
+    try (Stream<Path> files = Files.walk(original)) {
       for (Path from : files.toList()) {
-        Path to = copy.resolve(interrupted.relativize(from).toString());
+        Path to = copy.resolve(original.relativize(from).toString());
         if (Files.isDirectory(from)) {
           Files.createDirectories(to);
         } else {
@@ -156,6 +179,81 @@ class ResumeIntegrityTest {
     assertThat(last.get("epoch").asInt()).isEqualTo(3);
     assertThat(last.get("best_val_accuracy").asDouble())
         .isEqualTo(new RunFolder(dir).readRecord().orElseThrow().bestValAccuracy());
+  }
+
+  /** {@code stoppedMidEpoch}'s state.json with {@code from} replaced by {@code to}. */
+  private Path midEpochWithState(String from, String to) throws IOException {
+    Path dir = copy(stoppedMidEpoch);
+    Path state = dir.resolve("checkpoint/state.json");
+    String text = Files.readString(state);
+    assertThat(text).contains(from);
+    Files.writeString(state, text.replace(from, to));
+    return dir;
+  }
+
+  @Test
+  void aMidEpochStateWhoseStepsDisagreeWithItsEpochIsRefused() throws Exception {
+    Path dir = midEpochWithState("\"steps\" : 3,", "\"steps\" : 4,");
+    assertRefusedUntouched(dir, TrainerTest.TRAIN,
+        "checkpoint/state.json says 2 epochs and 4 steps into epoch 3, 15 steps in all, but an epoch of this run has"
+            + " 6 steps");
+  }
+
+  @Test
+  void aMidEpochStateOfAnotherStepThanItsWeightsIsRefused() throws Exception {
+    Path dir = midEpochWithState("\"steps\" : 3,", "\"steps\" : 4,");
+    Path state = dir.resolve("checkpoint/state.json");
+    Files.writeString(state, Files.readString(state).replace("\"steps\" : 15,", "\"steps\" : 16,"));
+    assertRefusedUntouched(dir, TrainerTest.TRAIN, "state.json says step 16, the checkpoint's weights are of step 15");
+  }
+
+  @Test
+  void aMidEpochStateOfAWholeEpochIsRefused() throws Exception {
+    Path dir = midEpochWithState("\"steps\" : 3,", "\"steps\" : 6,");
+    Path state = dir.resolve("checkpoint/state.json");
+    Files.writeString(state, Files.readString(state).replace("\"steps\" : 15,", "\"steps\" : 18,"));
+    assertRefusedUntouched(dir, TrainerTest.TRAIN, "6 steps into epoch 3, 18 steps in all, but an epoch of this run "
+        + "has 6 steps");
+  }
+
+  @Test
+  void aMidEpochStateWithMoreLossesThanStepsIsRefused() throws Exception {
+    Path dir = midEpochWithState("\"loss_count\" : 1,", "\"loss_count\" : 4,");
+    assertRefusedUntouched(dir, TrainerTest.TRAIN, "epoch_in_progress of 3 steps with 4 losses");
+  }
+
+  @Test
+  void aMidEpochStateWithoutItsLossSumIsRefused() throws Exception {
+    Path dir = midEpochWithState("\"loss_sum\" :", "\"loss_total\" :");
+    assertRefusedUntouched(dir, TrainerTest.TRAIN, "checkpoint/state.json has no valid epoch_in_progress.loss_sum");
+  }
+
+  @Test
+  void aMidEpochStateWhoseRateNormsTheRateHistoryLacksIsRefused() throws Exception {
+    Path dir = midEpochWithState("\"rate_norm_count\" : 0,", "\"rate_norm_count\" : 1,");
+    assertRefusedUntouched(dir, TrainerTest.TRAIN, "rates.csv.gz has 0 calculated-rate norms summing to 0.0 in the 3 "
+        + "steps of epoch 3 before the checkpoint, checkpoint/state.json says 1 summing to 0.0");
+  }
+
+  @Test
+  void aRateHistoryShorterThanAMidEpochCheckpointIsRefused() throws Exception {
+    Path dir = copy(stoppedMidEpoch);
+    RateHistory rates = RateHistory.read(dir.resolve("rates.csv.gz"));
+    rates.truncate(13);
+    rates.write(dir.resolve("rates.csv.gz"));
+    assertRefusedUntouched(dir, TrainerTest.TRAIN, "rates.csv.gz holds 13 iterations, the checkpoint is at step 15");
+  }
+
+  @Test
+  void theUntouchedMidEpochFolderResumesAtItsStep() throws Exception {
+    Path dir = copy(stoppedMidEpoch);
+    assertThat(train(dir, TrainerTest.TRAIN, null).status()).isEqualTo(RunStatus.FINISHED);
+    List<JsonNode> events = Files.readAllLines(dir.resolve(EventLog.FILE)).stream().map(ResumeIntegrityTest::json)
+        .toList();
+    JsonNode restart = events.stream().filter(e -> e.path("resumed").asBoolean()).findFirst().orElseThrow();
+    assertThat(restart.get("step").asLong()).isEqualTo(15);
+    assertThat(events).filteredOn(e -> e.get("event").asText().equals("step")).extracting(e -> e.get("step").asLong())
+        .containsExactly(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L);
   }
 
   private static JsonNode json(String line) {

@@ -24,7 +24,7 @@ class KubernetesJobTest {
   @TempDir Path dir;
 
   private static final KubernetesJob JOB = new KubernetesJob("grid-20250101-000000", null, "superconv:1", "runs",
-      0, 4, "16Gi", null, 2);
+      0, 4, "16Gi", null, 2, 0);
 
   @Test
   void namesAreSanitizedIntoDnsLabels() {
@@ -66,7 +66,8 @@ class KubernetesJobTest {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Files.writeString(bin.resolve("superconv"), "#!/bin/sh\necho \"$@\"\n");
     Files.setPosixFilePermissions(bin.resolve("superconv"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    String script = KubernetesJob.POD_SCRIPT.replace(KubernetesJob.SUBMISSION_MOUNT, submission.toString());
+    String script = JOB.podScript().replace(KubernetesJob.SUBMISSION_MOUNT, submission.toString());
+    assertThat(JOB.podScript()).isEqualTo(KubernetesJob.POD_SCRIPT);
     for (int k = 0; k < 3; k++) {
       ProcessBuilder pod = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
       pod.environment().put("PATH", bin + ":" + System.getenv("PATH"));
@@ -77,6 +78,10 @@ class KubernetesJobTest {
       assertThat(printed).isEqualTo("run " + submission.resolve(ManifestSnapshot.MANIFEST) + " --index "
           + List.of(0, 7, 9).get(k) + " --runs-dir /runs");
     }
+    KubernetesJob checkpointing = new KubernetesJob("g", null, "superconv:1", "runs", 0, 4, "16Gi", null, 2, 500);
+    assertThat(checkpointing.podScript()).isEqualTo(KubernetesJob.POD_SCRIPT + " --checkpoint-every 500");
+    assertThatThrownBy(() -> new KubernetesJob("g", null, "superconv:1", "runs", 0, 4, "16Gi", null, 2, -1))
+        .hasMessage("--checkpoint-every must be 1 or more steps, not -1");
   }
 
   @Test
