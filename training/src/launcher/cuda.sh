@@ -15,7 +15,7 @@ CUDA_SOURCE_FILE=superconv-cuda.source
 # Whether the host has its own CUDA 12 runtime and cuDNN 9 where the dynamic loader looks: a directory of
 # LD_LIBRARY_PATH or ldconfig's cache (its 64-bit entries).
 cuda_on_host() {
-  local cache soname dir found
+  local cache soname dir dirs found
   cache="$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)"
   for soname in libcudart.so.12 libcudnn.so.9; do
     found=0
