@@ -3,8 +3,9 @@
 
 # The libraries TensorFlow 2.18's GPU natives open (cudart, cublas, cublasLt, cufft, cusolver, cusparse, cudnn,
 # cupti), with what those load in turn: nvJitLink (NEEDED by cusparse and cusolver), cuDNN's sub-libraries and
-# NVRTC (dlopened by cuDNN's runtime-compiled engines and cuFFT). NCCL is linked into libtensorflow_framework, and
-# the jar's NPP, nvJPEG, nvCOMP, cuRAND and NVRTC-free extras are never opened: 2.2 GB of the jar's 3.1 GB.
+# NVRTC (dlopened by cuDNN's runtime-compiled engines and cuFFT): 2.2 GB of the jar's 3.1 GB. The rest is never
+# opened: NCCL is linked into libtensorflow_framework, and NPP, nvJPEG, nvCOMP, cuRAND, cuFFTW, cuSOLVERMg, nvBLAS
+# and NVTX serve other programs.
 # .ci/cuda-redist-check derives TensorFlow's list from its binaries and checks it against this one.
 CUDA_EXTRACTED='/lib(cudart|cublas|cublasLt|cufft|cusolver|cusparse|cupti|nvJitLink|nvrtc|nvrtc-builtins|cudnn[a-z_]*)\.so\.[0-9.]+$'
 CUDA_REQUIRED=(libcudart.so.12 libcublas.so.12 libcublasLt.so.12 libcufft.so.11 libcusolver.so.11 libcusparse.so.12
