@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
       description = "auto, cpu, gpu or gpu:N as in a manifest (default: ${DEFAULT-VALUE}; a GPU needs the -Pgpu"
-          + " build, CUDA 12.5 and cuDNN 9.3).")
+          + " build with CUDA 12 and cuDNN 9, which -Pgpu,cuda takes from Maven).")
   String device;
 
   @Option(names = "--synthetic",

@@ -29,7 +29,8 @@ public final class Doctor {
   private static final int[] DRIVER_FOR_CUDA_12 = {525, 60, 13};
 
   private static final Pattern SETTING = Pattern.compile("auto|cpu|gpu(?::\\d+)?");
-  private static final String GPU_BUILD = "SUPERCONV_MAVEN_ARGS=-Pgpu ./superconv doctor --device gpu";
+  /** The GPU build that needs only NVIDIA's driver on the host: CUDA and cuDNN come from Maven. */
+  private static final String GPU_BUILD = "SUPERCONV_MAVEN_ARGS=-Pgpu,cuda ./superconv doctor --device gpu";
 
   private final Host host;
   private final Path runsDir;
@@ -89,8 +90,10 @@ public final class Doctor {
       CudaLibraries.Library library = location.library();
       String name = library.soname();
       switch (location.found()) {
-        case LOADED -> checks.add(Check.ok(name, library.what() + ", loaded from " + location.path()));
-        case LOADER_PATH -> checks.add(Check.ok(name, library.what() + ", " + location.path()));
+        case LOADED -> checks.add(Check.ok(name, library.what() + ", " + location.source() + ", loaded from "
+            + location.path()));
+        case LOADER_PATH -> checks.add(Check.ok(name, library.what() + ", " + location.source() + ", "
+            + location.path()));
         case OFF_LOADER_PATH -> {
           Path dir = location.path().getParent();
           checks.add(Check.warn(name, library.what() + " at " + location.path() + ", where the dynamic loader does"
@@ -102,9 +105,10 @@ public final class Doctor {
         }
         case MISSING -> {
           checks.add(Check.missing(name, library.what() + ": not in LD_LIBRARY_PATH, ldconfig's cache, the system"
-              + " library folders or /usr/local/cuda" + (library.required() ? "" : " (needed only by multi-GPU runs)"),
+              + " library folders or /usr/local/cuda" + (library.required() ? "" : " (not needed to train)"),
               library.install()));
-          if (library.required()) {
+          // Without a driver its own library is no separate finding.
+          if (library.required() && !(library.driver() && host.nvidiaDriver() == null)) {
             missing.add(name);
           }
         }
@@ -116,7 +120,7 @@ public final class Doctor {
     }
     List<String> why = new ArrayList<>();
     if (host.nvidiaDriver() == null) {
-      why.add("no NVIDIA driver");
+      why.add("no NVIDIA driver (it provides libcuda.so.1, which no CUDA or Maven package can)");
     }
     if (!missing.isEmpty()) {
       why.add("missing " + String.join(", ", missing));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,7 @@ import superconv.training.session.TensorFlowNatives;
  * @param mapped the lines of {@code /proc/self/maps}: the shared libraries this process has loaded
  * @param ldconfigCache the output of {@code ldconfig -p} ("" when it did not run)
  * @param isFile whether a path is a file (to find libraries in folders)
+ * @param readText the text of a small file, "" when there is none (the source file beside CUDA libraries)
  * @param nvidiaDriver the NVIDIA driver's version, or null when there is no driver
  * @param usableSpace the bytes free for a path (its nearest existing folder), or -1 when that cannot be told
  */
@@ -58,6 +60,7 @@ public record Host(
     List<String> mapped,
     String ldconfigCache,
     Predicate<Path> isFile,
+    Function<Path, String> readText,
     String nvidiaDriver,
     ToLongFunction<Path> usableSpace) {
 
@@ -81,7 +84,7 @@ public record Host(
     return new Host(System.getProperty("java.version"), System.getProperty("java.vendor"), Provenance.version(),
         Provenance.gitCommit(), tensorflow, TensorFlowNatives.current(), devices, devicesError, kernels,
         NativeKernels.status(), read(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(),
-        System.getenv(), TensorFlowNatives.mappedFiles(), readLdconfigCache(), Files::isRegularFile,
+        System.getenv(), TensorFlowNatives.mappedFiles(), readLdconfigCache(), Files::isRegularFile, Host::read,
         driver(), Host::freeBytes);
   }
 

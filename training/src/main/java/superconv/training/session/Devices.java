@@ -133,7 +133,7 @@ public final class Devices {
     int index = m.group(1) == null ? (gpus.isEmpty() ? 0 : gpus.get(0)) : Integer.parseInt(m.group(1));
     if (!gpus.contains(index)) {
       throw new IllegalArgumentException("device \"" + setting + "\" asks for GPU " + index + " but TensorFlow lists "
-          + (gpus.isEmpty() ? "no GPU (CPU natives, or no CUDA 12.5 / cuDNN 9.3 on this host; build with -Pgpu)"
+          + (gpus.isEmpty() ? "no GPU (CPU natives, or no CUDA 12 / cuDNN 9 on this host; build with -Pgpu,cuda)"
               : "GPUs " + gpus) + "; devices: " + String.join(", ", devices));
     }
     return "/device:GPU:" + index;
@@ -142,9 +142,9 @@ public final class Devices {
   /** Why TensorFlow lists no GPU, as far as the natives tell; {@code superconv doctor --device gpu} tells more. */
   public static String noGpuReason(TensorFlowNatives natives) {
     return natives.gpu()
-        ? "TensorFlow lists no GPU although its GPU natives are loaded (no CUDA device, or a CUDA 12.5 / cuDNN 9.3"
+        ? "TensorFlow lists no GPU although its GPU natives are loaded (no CUDA device, or a CUDA 12 / cuDNN 9"
             + " library missing: superconv doctor --device gpu says which)"
-        : "TensorFlow's CPU natives are on the class path (the GPU build: SUPERCONV_MAVEN_ARGS=-Pgpu)";
+        : "TensorFlow's CPU natives are on the class path (the GPU build: SUPERCONV_MAVEN_ARGS=-Pgpu,cuda)";
   }
 
   /** The {@link DeviceSpec} of a device {@link #choose} names ({@code /device:CPU:0}, {@code /device:GPU:N}). */

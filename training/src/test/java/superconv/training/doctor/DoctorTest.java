@@ -39,7 +39,8 @@ class DoctorTest {
     Set<Path> existing = files.stream().map(Path::of).collect(Collectors.toSet());
     Predicate<Path> isFile = existing::contains;
     return new Host("17.0.15", "Test", "0.1.0", "abc", "2.18.0", natives, devices, null, true, "native kernels loaded",
-        cpuinfo(flags), 2, Map.of("TF_ENABLE_ONEDNN_OPTS", "1"), List.of(), "", isFile, driver, path -> free);
+        cpuinfo(flags), 2, Map.of("TF_ENABLE_ONEDNN_OPTS", "1"), List.of(), "", isFile, path -> "", driver,
+        path -> free);
   }
 
   private static Host cpuHost(String flags) {
@@ -107,7 +108,8 @@ class DoctorTest {
 
     Check cudnn = check(report, "libcudnn.so.9");
     assertThat(cudnn.status()).isEqualTo(Status.MISSING);
-    assertThat(cudnn.fix()).contains("cuDNN 9.3").contains("libcudnn9-cuda-12");
+    assertThat(cudnn.fix()).contains("SUPERCONV_MAVEN_ARGS=-Pgpu,cuda").contains("cuDNN 9.3 or newer")
+        .contains("libcudnn9-cuda-12");
     assertThat(check(report, "libcudart.so.12").status()).isEqualTo(Status.OK);
     assertThat(report.runnable()).isFalse();
     assertThat(report.reason()).isEqualTo("--device gpu cannot run: TensorFlow lists no GPU: missing libcudnn.so.9")
@@ -134,7 +136,8 @@ class DoctorTest {
         base.tensorflowVersion(), base.natives(), base.devices(), null, true, "loaded", base.cpuinfo(), 2,
         Map.of("LD_LIBRARY_PATH", "/opt/cudnn"), List.of(),
         "\tlibcudart.so.12 (libc6,x86-64) => /opt/cuda/libcudart.so.12\n"
-            + "\tlibcublas.so.12 (libc6) => /opt/cuda32/libcublas.so.12\n", base.isFile(), "560.1", base.usableSpace());
+            + "\tlibcublas.so.12 (libc6) => /opt/cuda32/libcublas.so.12\n", base.isFile(), base.readText(), "560.1",
+        base.usableSpace());
 
     List<CudaLibraries.Location> found = CudaLibraries.locate(host);
 
@@ -148,12 +151,52 @@ class DoctorTest {
   }
 
   @Test
+  void mavenSetIsNamedAsEachLibrarysSourceAndOnlyTheDriverIsMissing() {
+    String maven = "/home/u/.cache/superconv/cuda-12.6-9.5-1.5.11";
+    String coordinates = "org.bytedeco:cuda:12.6-9.5-1.5.11:jar:linux-x86_64-redist";
+    List<String> files = CudaLibraries.LIBRARIES.stream().filter(library -> !library.driver())
+        .map(library -> maven + "/" + library.soname()).toList();
+    Host base = host(GPU_NATIVES, List.of(CPU0), files, "avx avx2", null, 100L << 30);
+    Host host = new Host(base.javaVersion(), base.javaVendor(), base.superconvVersion(), base.superconvCommit(),
+        base.tensorflowVersion(), base.natives(), base.devices(), null, true, "loaded", base.cpuinfo(), 2,
+        Map.of("LD_LIBRARY_PATH", maven + ":/usr/local/lib"), List.of(), "", base.isFile(),
+        path -> path.equals(Path.of(maven, CudaLibraries.SOURCE_FILE)) ? coordinates + "\n" : "", null,
+        base.usableSpace());
+
+    Report report = examine(host, "gpu");
+
+    for (CudaLibraries.Library library : CudaLibraries.LIBRARIES) {
+      Check check = check(report, library.soname());
+      if (library.driver()) {
+        assertThat(check.status()).isEqualTo(Status.MISSING);
+        assertThat(check.fix()).contains("NVIDIA's driver").contains("no CUDA or Maven package");
+      } else {
+        assertThat(check.status()).as(library.soname()).isEqualTo(Status.OK);
+        assertThat(check.detail()).as(library.soname())
+            .endsWith(", from Maven " + coordinates + ", " + maven + "/" + library.soname());
+      }
+    }
+    assertThat(report.reason()).isEqualTo("--device gpu cannot run: TensorFlow lists no GPU: no NVIDIA driver (it"
+        + " provides libcuda.so.1, which no CUDA or Maven package can)");
+  }
+
+  @Test
+  void systemLibrariesAreSaidToBeTheSystemsAndAMissingLibcudaWithADriverIsNamed() {
+    List<String> withoutLibcuda = ALL_LIBRARIES.stream().filter(f -> !f.endsWith("/libcuda.so.1")).toList();
+    Report report = examine(host(GPU_NATIVES, List.of(CPU0), withoutLibcuda, "avx avx2", "550.54.15", 1L << 40), "gpu");
+
+    assertThat(check(report, "libcudart.so.12").detail())
+        .isEqualTo("CUDA runtime, system, " + CUDA_DIR + "/libcudart.so.12");
+    assertThat(report.reason()).isEqualTo("--device gpu cannot run: TensorFlow lists no GPU: missing libcuda.so.1");
+  }
+
+  @Test
   void cpuNativesCannotRunGpuAndSayHowToGetTheGpuBuild() {
     Report report = examine(cpuHost("avx avx2"), "gpu:1");
 
     assertThat(report.runnable()).isFalse();
     assertThat(report.reason()).startsWith("--device gpu:1 cannot run: the CPU natives are on the class path")
-        .contains("SUPERCONV_MAVEN_ARGS=-Pgpu");
+        .contains("SUPERCONV_MAVEN_ARGS=-Pgpu,cuda");
     assertThat(check(report, "gpu").status()).isEqualTo(Status.FAIL);
     assertThat(check(examine(cpuHost("avx avx2"), "auto"), "device auto").detail()).startsWith("runs on the CPU: ");
   }
