@@ -78,11 +78,19 @@ public final class Trainer {
 
   /**
    * @param progress draw a progress bar per epoch on the console
+   * @param threads TensorFlow's intra- and inter-op threads ({@link SessionOptions#threads}); 0 lets TensorFlow
+   *     pick (all cores)
    * @param hook called after each step (null for none)
    */
-  public record Options(boolean progress, StepHook hook) {
+  public record Options(boolean progress, int threads, StepHook hook) {
+    public Options {
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must be 0 (TensorFlow's choice) or more, not " + threads);
+      }
+    }
+
     public static Options defaults() {
-      return new Options(true, null);
+      return new Options(true, 0, null);
     }
   }
 
@@ -129,9 +137,11 @@ public final class Trainer {
 
     RunRecordFile record = new RunRecordFile(folder, startRecord(device, checksums, resume.isPresent()));
     folder.writeRecord(record.record());
-    LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
+    LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
-        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", resume.isPresent() ? ", resuming" : "");
+        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "",
+        options.threads() > 0 ? ", " + options.threads() + " TensorFlow threads" : "",
+        resume.isPresent() ? ", resuming" : "");
     if (optimizer.usesNativeKernels()) {
       LOG.info("optimizer update: {}", NativeKernels.statusOn(device));
     }
@@ -148,7 +158,8 @@ public final class Trainer {
       Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
       Checkpoint weights = Checkpoint.build(tf.withSubScope("best"), model.modelVariables());
 
-      try (Session session = new Session(graph, new SessionOptions(0, 0, spec.xla()).config());
+      SessionOptions sessionOptions = SessionOptions.threads(options.threads()).withXla(spec.xla());
+      try (Session session = new Session(graph, sessionOptions.config());
           EventWriter events = EventWriter.create(folder.dir())) {
         events.graph(graph);
         session.initialize();

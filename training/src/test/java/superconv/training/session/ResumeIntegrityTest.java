@@ -50,7 +50,7 @@ class ResumeIntegrityTest {
 
   private static Trainer.Outcome train(Path dir, ImageSet train, Trainer.StepHook hook) throws Exception {
     return new Trainer(spec, new RunFolder(dir), new Trainer.RunData(train, TrainerTest.TEST),
-        new Trainer.Options(false, hook)).train();
+        new Trainer.Options(false, 0, hook)).train();
   }
 
   private Path copy() throws IOException {
