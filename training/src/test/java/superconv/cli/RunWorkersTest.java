@@ -100,9 +100,11 @@ class RunWorkersTest {
     assertThat(single.exitCode()).as(single.err()).isZero();
     Path pooled = runs.resolve("sgd/lr=0.1");
     Path reference = alone.resolve("sgd/lr=0.1");
-    assertThat(withoutSeconds(pooled.resolve("metrics.csv"))).isEqualTo(withoutSeconds(reference.resolve("metrics.csv")));
+    assertThat(withoutSeconds(pooled.resolve("metrics.csv")))
+        .isEqualTo(withoutSeconds(reference.resolve("metrics.csv")));
     for (Path file : checkpointFiles(reference)) {
-      assertThat(pooled.resolve(reference.relativize(file))).as(file.getFileName().toString()).hasSameBinaryContentAs(file);
+      assertThat(pooled.resolve(reference.relativize(file))).as(file.getFileName().toString())
+          .hasSameBinaryContentAs(file);
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * number ({@code worker}, from {@link #WORKER_VARIABLE}) and the GPU it was given ({@code cuda_visible_devices}).
  */
 @JsonPropertyOrder({
-  "host", "pid", "worker", "cuda_visible_devices", "slurm_job_id", "slurm_array_job_id", "slurm_array_task_id", "slurm_node",
+  "host", "pid", "worker", "cuda_visible_devices", "slurm_job_id", "slurm_array_job_id", "slurm_array_task_id",
+  "slurm_node",
   "kubernetes_pod", "kubernetes_completion_index"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)

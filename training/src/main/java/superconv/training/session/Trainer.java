@@ -140,7 +140,8 @@ public final class Trainer {
     LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
         spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "",
-        options.threads() == 0 ? "" : ", " + options.threads() + " TensorFlow thread" + (options.threads() == 1 ? "" : "s"),
+        options.threads() == 0 ? ""
+            : ", " + options.threads() + " TensorFlow thread" + (options.threads() == 1 ? "" : "s"),
         resume.isPresent() ? ", resuming" : "");
     if (optimizer.usesNativeKernels()) {
       LOG.info("optimizer update: {}", NativeKernels.statusOn(device));

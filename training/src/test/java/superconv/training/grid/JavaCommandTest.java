@@ -83,7 +83,8 @@ class JavaCommandTest {
     assertThat(GpuListing.parse("{\"runnable\":true,\"devices\":[\"/device:CPU:0\"]}", 0).whyNone())
         .contains("no usable GPU");
     assertThatThrownBy(() -> GpuListing.parse("{\"runnable\":false,\"reason\":\"TensorFlow cannot list its"
-        + " devices: x\",\"devices\":[]}", 1)).hasMessage("cannot list the GPUs: TensorFlow cannot list its devices: x");
+        + " devices: x\",\"devices\":[]}", 1))
+        .hasMessage("cannot list the GPUs: TensorFlow cannot list its devices: x");
     assertThatThrownBy(() -> GpuListing.parse("Error: no main class", 1)).hasMessage("cannot list the GPUs:"
         + " superconv doctor --json exited with status 1 and printed no device list (superconv doctor says why)");
   }
