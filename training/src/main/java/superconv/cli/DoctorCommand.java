@@ -77,6 +77,7 @@ final class DoctorCommand implements Callable<Integer> {
     object.put("device", report.device());
     object.put("runnable", report.runnable());
     object.put("reason", report.reason());
+    object.put("devices", report.devices());
     object.put("checks", report.checks().stream().map(check -> {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("name", check.name());

@@ -9,11 +9,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 import superconv.training.grid.GridRunner;
 import superconv.training.grid.GridSummary;
+import superconv.training.grid.ParentWatch;
 import superconv.training.grid.RunSelection;
+import superconv.training.grid.WorkerPlan;
 import superconv.training.manifest.ManifestException;
 import superconv.training.manifest.RunSpec;
 import superconv.training.run.RunPlan;
@@ -49,6 +52,27 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin DataOptions dataOptions;
 
+  @Option(names = "--threads", paramLabel = "T",
+      description = "TensorFlow's intra- and inter-op threads per run (default: TensorFlow's choice, all cores; with"
+          + " --workers, the cores divided between the workers). Runs trained with 1 and 2 threads were identical"
+          + " to the byte; TensorFlow does not promise that for every count and machine.")
+  Integer threads;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Train with N worker processes that share the grid through the run locks, each on its own device"
+          + " (--devices) or all on the CPU; one view of their progress here (default with --devices: one worker"
+          + " per device).")
+  Integer workers;
+
+  @Option(names = "--devices", paramLabel = "cpu|all|gpu:0,gpu:1",
+      description = "The workers' devices, one worker per device: GPUs (all: every GPU TensorFlow lists; each worker"
+          + " sees its own as gpu:0), or cpu (the workers share the CPU, no GPU visible).")
+  String devices;
+
+  /** A worker writes its summary here for the parent instead of printing it (the parent prints one for all). */
+  @Option(names = "--summary-json", paramLabel = "FILE", hidden = true)
+  Path summaryJson;
+
   @Option(names = "--no-progress", description = "No progress bars (logs only).")
   boolean noProgress;
 
@@ -57,17 +81,19 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ParentWatch.start(System.getenv());
+    if (threads != null && threads < 1) {
+      throw usage("--threads must be 1 or more, not " + threads + " (leave it out for TensorFlow's choice)");
+    }
     Path dir = selection.runsDir(runsDir);
     GridRunner grid = new GridRunner(new GridRunner.Options(dir, dataOptions.location(), dataOptions.policy(),
-        !noProgress && System.console() != null, verbose, checkpointEvery.steps()));
+        !noProgress && System.console() != null, threads == null ? 0 : threads, verbose, checkpointEvery.steps()));
+    if (workers != null || devices != null) {
+      return new WorkerLaunch(this, grid, dir).run();
+    }
     List<RunPlan> plans = grid.plan(subset());
     if (dryRun) {
-      for (RunPlan plan : plans) {
-        out().printf("%-8s %s%s%n", plan.action().key(), plan.spec().id(), plan.previous() == null ? ""
-            : " (" + plan.previous().status().key() + ", " + plan.previous().epochsCompleted() + "/"
-                + plan.spec().epochs() + " epochs)");
-      }
-      out().println(plans.size() + " runs; runs directory " + dir + "; nothing was written (--dry-run)");
+      printDryRun(plans, dir, List.of());
       return 0;
     }
     GridSummary summary;
@@ -76,12 +102,31 @@ final class RunCommand implements Callable<Integer> {
     } catch (GridRunner.GridException e) {
       throw new UserError(e.getMessage(), 2);
     }
-    summary.print(out());
+    if (summaryJson != null) {
+      summary.write(summaryJson);
+    } else {
+      summary.print(out());
+    }
     return summary.failures() ? 1 : 0;
   }
 
+  /** What --dry-run prints: what each run would do, and the workers that would start. */
+  void printDryRun(List<RunPlan> plans, Path dir, List<WorkerPlan> workerPlans) {
+    for (RunPlan plan : plans) {
+      out().printf("%-8s %s%s%n", plan.action().key(), plan.spec().id(), plan.previous() == null ? ""
+          : " (" + plan.previous().status().key() + ", " + plan.previous().epochsCompleted() + "/"
+              + plan.spec().epochs() + " epochs)");
+    }
+    workerPlans.forEach(worker -> out().println(worker.describe()));
+    out().println(plans.size() + " runs; runs directory " + dir + "; nothing was written (--dry-run)");
+  }
+
+  ParameterException usage(String message) {
+    return new ParameterException(commandSpec.commandLine(), message);
+  }
+
   /** The runs this process trains: the manifest's selection, narrowed by --index or --shard. */
-  private List<RunSpec> subset() throws ManifestException {
+  List<RunSpec> subset() throws ManifestException {
     try {
       return new RunSelection(index, shard).select(selection.runs());
     } catch (IllegalArgumentException e) {
@@ -100,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private PrintWriter out() {
+  PrintWriter out() {
     return commandSpec.commandLine().getOut();
   }
 }

@@ -40,6 +40,9 @@ class DoctorCommandTest {
     assertThat(report.get("device").asText()).isEqualTo("gpu");
     assertThat(report.get("runnable").asBoolean()).isFalse();
     assertThat(report.get("reason").asText()).contains("CPU natives");
+    // What run --workers reads to list the GPUs: TensorFlow's device names (CPU natives: the CPU alone).
+    assertThat(report.get("devices")).singleElement().extracting(JsonNode::asText)
+        .isEqualTo("/job:localhost/replica:0/task:0/device:CPU:0");
     assertThat(report.get("checks")).anySatisfy(c -> {
       assertThat(c.get("name").asText()).isEqualTo("precision");
       assertThat(c.get("status").asText()).isEqualTo("ok");

@@ -66,7 +66,7 @@ public final class Doctor {
     String reason = reason(device, gpuReason);
     checks.add(reason == null ? Check.ok("device " + device, runsOn(device))
         : Check.fail("device " + device, reason, null));
-    return new Report(device, checks, reason);
+    return new Report(device, checks, reason, host.devices());
   }
 
   /** Adds the GPU checks; returns why no GPU can be used, or null when one is listed. */

@@ -3,9 +3,11 @@ package superconv.training.grid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import superconv.datasets.DataLocation;
@@ -13,6 +15,7 @@ import superconv.datasets.DataSplits;
 import superconv.datasets.Dataset;
 import superconv.datasets.Datasets;
 import superconv.datasets.FetchPolicy;
+import superconv.datasets.Fetcher;
 import superconv.training.manifest.ManifestException;
 import superconv.training.loop.StopRequest;
 import superconv.training.manifest.RunSpec;
@@ -37,15 +40,22 @@ public final class GridRunner {
   /**
    * @param runsDir where the run folders go
    * @param progress draw progress bars
+   * @param threads TensorFlow's threads per session (0: TensorFlow's choice, all cores)
    * @param verbose log a failed run's stack trace
    * @param checkpointEvery also checkpoint inside epochs every this many steps (0: at epochs' ends only)
    */
-  public record Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, boolean verbose,
-      int checkpointEvery) {
+  public record Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, int threads,
+      boolean verbose, int checkpointEvery) {
 
     /** Checkpoints at epochs' ends only. */
+    public Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, int threads,
+        boolean verbose) {
+      this(runsDir, data, fetch, progress, threads, verbose, 0);
+    }
+
+    /** TensorFlow's choice of threads, checkpoints at epochs' ends only. */
     public Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, boolean verbose) {
-      this(runsDir, data, fetch, progress, verbose, 0);
+      this(runsDir, data, fetch, progress, 0, verbose, 0);
     }
   }
 
@@ -117,7 +127,7 @@ public final class GridRunner {
     Files.createDirectories(folder.dir());
     StopRequest stop = new StopRequest();
     Trainer trainer = new Trainer(spec, folder, Trainer.subsets(spec, splits.train(), splits.test()),
-        new Trainer.Options(options.progress(), null, options.checkpointEvery(), stop));
+        new Trainer.Options(options.progress(), options.threads(), null, options.checkpointEvery(), stop));
     Interruption.watch(folder, stop);
     try (RunLog log = RunLog.open(folder.log(), spec.id())) {
       Trainer.Outcome outcome = trainer.train();
@@ -148,6 +158,28 @@ public final class GridRunner {
       return folder.readRecord().orElse(null);
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /**
+   * What the parent of {@code run --workers} checks before it starts any worker: the runs directory takes files, and
+   * every data set a run to train needs is here, fetched once now where the fetch policy allows (workers fetching
+   * the same set at once would write over each other), but not read.
+   *
+   * @throws GridException as {@link #run} would, for the same reasons
+   */
+  public void prepare(List<RunPlan> plans) throws GridException {
+    prepareRunsDir();
+    Set<Dataset> located = new HashSet<>();
+    for (RunPlan plan : plans) {
+      Dataset dataset = plan.spec().dataset();
+      if (plan.action() != RunPlan.Action.SKIP && located.add(dataset)) {
+        try {
+          Datasets.locate(dataset, options.data(), options.fetch(), new Fetcher());
+        } catch (RuntimeException e) {
+          throw new GridException(e.getMessage());
+        }
+      }
     }
   }
 

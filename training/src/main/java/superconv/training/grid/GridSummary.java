@@ -1,18 +1,56 @@
 package superconv.training.grid;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import superconv.training.manifest.RunSpec;
+import superconv.training.run.AtomicFiles;
 import superconv.training.run.RunRecord;
 
-/** What a grid did with each run, as the table {@code superconv run} prints at its end. */
+/**
+ * What a grid did with each run, as the table {@code superconv run} prints at its end. The workers of {@code run
+ * --workers} hand theirs to the parent as JSON ({@link #write}, {@link #read}), which merges them into one
+ * ({@link #merge}).
+ */
 public record GridSummary(Path runsDir, List<Row> rows) {
 
-  /** One run: its id, what happened, epochs done of all, best test accuracy ("-" before any epoch). */
-  public record Row(String run, String status, String epochs, String best, boolean failed) {}
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What a grid did with a run. */
+  public enum Kind {
+    /** Trained in this grid (to its end, a divergence, or an interruption). */
+    TRAINED,
+    /** Finished or diverged before; not touched. */
+    SKIPPED,
+    /** Another process held its lock. */
+    BUSY,
+    /** Its folder disagrees with its spec. */
+    REFUSED,
+    /** It failed. */
+    FAILED
+  }
+
+  /**
+   * One run: its id, what happened, epochs done of all, best test accuracy ("-" before any epoch), and the worker
+   * that trained it (null in a grid of one process).
+   */
+  public record Row(String run, Kind kind, String status, String epochs, String best, Integer worker) {
+
+    public boolean failed() {
+      return kind == Kind.FAILED || kind == Kind.REFUSED;
+    }
+
+    Row byWorker(int number) {
+      return new Row(run, kind, status, epochs, best, number);
+    }
+  }
 
   public GridSummary {
     rows = List.copyOf(rows);
@@ -23,11 +61,60 @@ public record GridSummary(Path runsDir, List<Row> rows) {
     return rows.stream().anyMatch(Row::failed);
   }
 
+  /**
+   * The summaries of the workers that shared a grid as one, a row per run in {@code runs}' order: the row of the
+   * worker that trained the run (a worker that found it locked or already finished says nothing about it), else a
+   * worker's "skipped", else its "busy" (a process outside the pool held it), else {@code missing}'s row (no worker
+   * reported on the run: one ended early).
+   *
+   * @param byWorker each worker's summary, by worker number
+   */
+  public static GridSummary merge(Path runsDir, List<String> runs, Map<Integer, GridSummary> byWorker,
+      Function<String, Row> missing) {
+    List<Row> merged = new ArrayList<>();
+    for (String run : runs) {
+      Row chosen = null;
+      for (Map.Entry<Integer, GridSummary> worker : new TreeMap<>(byWorker).entrySet()) {
+        for (Row row : worker.getValue().rows()) {
+          if (row.run().equals(run) && (chosen == null || rank(row.kind()) < rank(chosen.kind()))) {
+            chosen = row.byWorker(worker.getKey());
+          }
+        }
+      }
+      merged.add(chosen != null ? chosen : missing.apply(run));
+    }
+    return new GridSummary(runsDir, merged);
+  }
+
+  /** Which worker's row tells a run's story: the last training of it, then a failure, then a skip or a lock. */
+  private static int rank(Kind kind) {
+    return switch (kind) {
+      case TRAINED -> 0;
+      case FAILED -> 1;
+      case REFUSED -> 2;
+      case SKIPPED -> 3;
+      case BUSY -> 4;
+    };
+  }
+
+  /** The summary as JSON, for the parent of a worker. */
+  public void write(Path file) throws IOException {
+    AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
+  }
+
+  public static GridSummary read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), GridSummary.class);
+  }
+
   public void print(PrintWriter out) {
-    String[] header = {"RUN", "STATUS", "EPOCHS", "BEST VAL ACC (%)"};
+    boolean workers = rows.stream().anyMatch(r -> r.worker() != null);
+    String[] header = workers ? new String[] {"RUN", "STATUS", "EPOCHS", "BEST VAL ACC (%)", "WORKER"}
+        : new String[] {"RUN", "STATUS", "EPOCHS", "BEST VAL ACC (%)"};
     List<String[]> lines = new ArrayList<>();
     lines.add(header);
-    rows.forEach(r -> lines.add(new String[] {r.run(), r.status(), r.epochs(), r.best()}));
+    rows.forEach(r -> lines.add(workers
+        ? new String[] {r.run(), r.status(), r.epochs(), r.best(), r.worker() == null ? "-" : "w" + r.worker()}
+        : new String[] {r.run(), r.status(), r.epochs(), r.best()}));
     int[] widths = new int[header.length];
     for (String[] line : lines) {
       for (int i = 0; i < line.length; i++) {
@@ -54,34 +141,35 @@ public record GridSummary(Path runsDir, List<Row> rows) {
     }
 
     void skipped(RunSpec spec, RunRecord previous) {
-      add(spec, previous.status().key() + " (skipped)", previous, false);
+      rows.add(row(spec, Kind.SKIPPED, previous.status().key() + " (skipped)", previous));
     }
 
     void busy(RunSpec spec) {
-      add(spec, "busy elsewhere (skipped)", null, false);
+      rows.add(row(spec, Kind.BUSY, "busy elsewhere (skipped)", null));
     }
 
     void refused(RunSpec spec, String why) {
-      add(spec, "refused: " + why, null, true);
+      rows.add(row(spec, Kind.REFUSED, "refused: " + why, null));
     }
 
     void trained(RunSpec spec, String status, RunRecord record) {
-      add(spec, status, record, false);
+      rows.add(row(spec, Kind.TRAINED, status, record));
     }
 
     void failed(RunSpec spec, String why, RunRecord record) {
-      add(spec, "failed: " + why, record, true);
-    }
-
-    private void add(RunSpec spec, String status, RunRecord record, boolean failed) {
-      String epochs = record == null ? "0" : Integer.toString(record.epochsCompleted());
-      String best = record == null || record.bestValAccuracy() == null ? "-"
-          : String.format(Locale.ROOT, "%.2f @%d", record.bestValAccuracy() * 100, record.bestEpoch());
-      rows.add(new Row(spec.id(), status, epochs + "/" + spec.epochs(), best, failed));
+      rows.add(row(spec, Kind.FAILED, "failed: " + why, record));
     }
 
     GridSummary build() {
       return new GridSummary(runsDir, rows);
     }
+  }
+
+  /** A run's row: epochs and best accuracy from its record (none: nothing done yet). */
+  static Row row(RunSpec spec, Kind kind, String status, RunRecord record) {
+    String epochs = record == null ? "0" : Integer.toString(record.epochsCompleted());
+    String best = record == null || record.bestValAccuracy() == null ? "-"
+        : String.format(Locale.ROOT, "%.2f @%d", record.bestValAccuracy() * 100, record.bestEpoch());
+    return new Row(spec.id(), kind, status, epochs + "/" + spec.epochs(), best, null);
   }
 }

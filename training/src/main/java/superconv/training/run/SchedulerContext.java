@@ -12,10 +12,12 @@ import java.util.Map;
  * Where a run's latest session ran, as {@code run.json}'s {@code scheduler} records it: the host and process id
  * always, and the Slurm job or Kubernetes pod when the session ran under one. With it a user (or {@code status})
  * can find the job to cancel, the node's logs, or the array task that trained a run. Read from the environment
- * the scheduler gives the process; keys it does not set are left out.
+ * the scheduler gives the process; keys it does not set are left out. A worker of {@code run --workers} records its
+ * number ({@code worker}, from {@link #WORKER_VARIABLE}) and the GPU it was given ({@code cuda_visible_devices}).
  */
 @JsonPropertyOrder({
-  "host", "pid", "slurm_job_id", "slurm_array_job_id", "slurm_array_task_id", "slurm_node",
+  "host", "pid", "worker", "cuda_visible_devices", "slurm_job_id", "slurm_array_job_id", "slurm_array_task_id",
+  "slurm_node",
   "kubernetes_pod", "kubernetes_completion_index"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,12 +25,17 @@ import java.util.Map;
 public record SchedulerContext(
     @JsonProperty("host") String host,
     @JsonProperty("pid") Long pid,
+    @JsonProperty("worker") String worker,
+    @JsonProperty("cuda_visible_devices") String cudaVisibleDevices,
     @JsonProperty("slurm_job_id") String slurmJobId,
     @JsonProperty("slurm_array_job_id") String slurmArrayJobId,
     @JsonProperty("slurm_array_task_id") String slurmArrayTaskId,
     @JsonProperty("slurm_node") String slurmNode,
     @JsonProperty("kubernetes_pod") String kubernetesPod,
     @JsonProperty("kubernetes_completion_index") String kubernetesCompletionIndex) {
+
+  /** The variable in which {@code run --workers} gives each worker process its number (1 to N). */
+  public static final String WORKER_VARIABLE = "SUPERCONV_WORKER";
 
   /** This process, under whatever scheduler started it. */
   public static SchedulerContext current() {
@@ -44,7 +51,8 @@ public record SchedulerContext(
   public static SchedulerContext of(Map<String, String> env, String host, long pid) {
     boolean pod = present(env.get("KUBERNETES_SERVICE_HOST")) != null;
     String node = present(env.get("SLURMD_NODENAME"));
-    return new SchedulerContext(host, pid, present(env.get("SLURM_JOB_ID")), present(env.get("SLURM_ARRAY_JOB_ID")),
+    return new SchedulerContext(host, pid, present(env.get(WORKER_VARIABLE)), present(env.get("CUDA_VISIBLE_DEVICES")),
+        present(env.get("SLURM_JOB_ID")), present(env.get("SLURM_ARRAY_JOB_ID")),
         present(env.get("SLURM_ARRAY_TASK_ID")), node != null ? node : present(env.get("SLURM_JOB_NODELIST")),
         pod ? present(env.get("HOSTNAME")) : null, present(env.get("JOB_COMPLETION_INDEX")));
   }

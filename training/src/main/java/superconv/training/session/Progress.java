@@ -40,7 +40,7 @@ public final class Progress implements AutoCloseable {
     if (!enabled) {
       return new Progress(null, batchSize, 0);
     }
-    return start(task, steps, batchSize, columns(System.getenv("COLUMNS"), terminalColumns()), System.err);
+    return start(task, steps, batchSize, consoleColumns(), System.err);
   }
 
   /** A bar drawn on {@code out} for a terminal {@code columns} wide. */
@@ -75,6 +75,11 @@ public final class Progress implements AutoCloseable {
       int message = Math.max(0, Math.min(FULL_MESSAGE, room - (eta ? FRAME_WITH_ETA : FRAME_WITHOUT_ETA)));
       return new Layout(line, shown, eta, message);
     }
+  }
+
+  /** The width of the terminal on stderr: {@code $COLUMNS}, else what the terminal reports, else 80. */
+  public static int consoleColumns() {
+    return columns(System.getenv("COLUMNS"), terminalColumns());
   }
 
   /** The terminal's width: {@code $COLUMNS} when set (shells export it), else what the terminal reports, else 80. */

@@ -81,20 +81,37 @@ public final class Trainer {
 
   /**
    * @param progress draw a progress bar per epoch on the console
+   * @param threads TensorFlow's intra- and inter-op threads ({@link SessionOptions#threads}); 0 lets TensorFlow
+   *     pick (all cores)
    * @param hook called after each step (null for none)
    * @param checkpointEvery also checkpoint inside epochs every this many steps (0: at epochs' ends only); not part
    *     of the run's spec, since it does not change the result
    * @param stop asked from another thread (a signal) to stop the run after its current step, checkpointed there
    */
-  public record Options(boolean progress, StepHook hook, int checkpointEvery, StopRequest stop) {
+  public record Options(boolean progress, int threads, StepHook hook, int checkpointEvery, StopRequest stop) {
+    public Options {
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must be 0 (TensorFlow's choice) or more, not " + threads);
+      }
+    }
+
+    /** TensorFlow's choice of threads, checkpoints at epochs' ends only, never asked to stop. */
+    public Options(boolean progress, StepHook hook) {
+      this(progress, 0, hook, 0, new StopRequest());
+    }
 
     /** Checkpoints at epochs' ends only, never asked to stop. */
-    public Options(boolean progress, StepHook hook) {
-      this(progress, hook, 0, new StopRequest());
+    public Options(boolean progress, int threads, StepHook hook) {
+      this(progress, threads, hook, 0, new StopRequest());
+    }
+
+    /** TensorFlow's choice of threads. */
+    public Options(boolean progress, StepHook hook, int checkpointEvery, StopRequest stop) {
+      this(progress, 0, hook, checkpointEvery, stop);
     }
 
     public static Options defaults() {
-      return new Options(true, null);
+      return new Options(true, 0, null);
     }
   }
 
@@ -141,9 +158,12 @@ public final class Trainer {
 
     RunRecordFile record = new RunRecordFile(folder, startRecord(device, checksums, perEpoch, resume));
     folder.writeRecord(record.record());
-    LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}", spec.id(),
+    LOG.info("run {}: {} on {} ({}, width {}), {} epochs of {} steps, batch {}, device {}, {}{}{}{}", spec.id(),
         spec.network(), spec.dataset(), spec.dataProtocol(), spec.width(), spec.epochs(), perEpoch,
-        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "", resume.isPresent() ? ", resuming" : "");
+        spec.batchSize(), device, spec.precision(), spec.xla() ? ", XLA" : "",
+        options.threads() == 0 ? ""
+            : ", " + options.threads() + " TensorFlow thread" + (options.threads() == 1 ? "" : "s"),
+        resume.isPresent() ? ", resuming" : "");
     if (optimizer.usesNativeKernels()) {
       LOG.info("optimizer update: {}", NativeKernels.statusOn(device));
     }
@@ -160,7 +180,8 @@ public final class Trainer {
       Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
       Checkpoint weights = Checkpoint.build(tf.withSubScope("best"), model.modelVariables());
 
-      try (Session session = new Session(graph, new SessionOptions(0, 0, spec.xla()).config());
+      SessionOptions sessionOptions = SessionOptions.threads(options.threads()).withXla(spec.xla());
+      try (Session session = new Session(graph, sessionOptions.config());
           EventWriter events = EventWriter.create(folder.dir())) {
         events.graph(graph);
         session.initialize();

@@ -19,7 +19,7 @@ class SchedulerContextTest {
         "SLURM_ARRAY_TASK_ID", "5", "SLURMD_NODENAME", "gpu07", "SLURM_JOB_NODELIST", "gpu[07]",
         "HOSTNAME", "gpu07"), "gpu07.cluster", 4242);
     assertThat(context).isEqualTo(
-        new SchedulerContext("gpu07.cluster", 4242L, "1235", "1230", "5", "gpu07", null, null));
+        new SchedulerContext("gpu07.cluster", 4242L, null, null, "1235", "1230", "5", "gpu07", null, null));
     assertThat(context.job()).isEqualTo("slurm job 1230_5 on gpu07");
   }
 
@@ -45,10 +45,21 @@ class SchedulerContextTest {
   @Test
   void aPlainHostRecordsOnlyHostAndPid() throws Exception {
     SchedulerContext context = SchedulerContext.of(Map.of("HOSTNAME", "laptop", "SLURM_JOB_ID", " "), "laptop", 99);
-    assertThat(context).isEqualTo(new SchedulerContext("laptop", 99L, null, null, null, null, null, null));
+    assertThat(context).isEqualTo(new SchedulerContext("laptop", 99L, null, null, null, null, null, null, null, null));
     assertThat(context.job()).isNull();
     assertThat(RunFolder.json().writeValueAsString(context).replaceAll("\\s", ""))
         .isEqualTo("{\"host\":\"laptop\",\"pid\":99}");
+  }
+
+  @Test
+  void aWorkerOfRunWorkersRecordsItsNumberAndItsGpu() throws Exception {
+    SchedulerContext context = SchedulerContext.of(Map.of("SUPERCONV_WORKER", "2", "CUDA_VISIBLE_DEVICES", "3"),
+        "box", 5);
+    assertThat(context.worker()).isEqualTo("2");
+    assertThat(context.cudaVisibleDevices()).isEqualTo("3");
+    assertThat(context.job()).isNull();
+    assertThat(RunFolder.json().writeValueAsString(context).replaceAll("\\s", ""))
+        .isEqualTo("{\"host\":\"box\",\"pid\":5,\"worker\":\"2\",\"cuda_visible_devices\":\"3\"}");
   }
 
   @Test
