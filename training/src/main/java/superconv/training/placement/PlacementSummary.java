@@ -29,7 +29,9 @@ public final class PlacementSummary {
   /** The lines printed for one run. */
   public static List<String> lines(RunAudit audit) {
     List<String> out = new ArrayList<>();
-    out.add(audit.run() + " (" + describe(audit.spec()) + "), placed for " + PlacementAudit.DEVICE + ":");
+    String device = audit.spec().device();
+    out.add(audit.run() + " (" + describe(audit.spec()) + "), placed for " + PlacementAudit.DEVICE
+        + (device.equals("cpu") ? " (its manifest asks for the CPU; placed as if it asked for the GPU)" : "") + ":");
     out.add("  variables: " + variables(audit.variables()));
     for (PlacementReport report : audit.reports()) {
       out.addAll(report(report));
