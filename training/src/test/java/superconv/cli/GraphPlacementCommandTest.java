@@ -72,18 +72,20 @@ class GraphPlacementCommandTest {
     assumeTrue(TensorFlowNatives.current().gpu(), "needs the GPU natives: mvn -Pgpu");
     CliRun run = run("graph", "summary", manifest().toString(), "--placement", "--only", "tiny/input=resident");
     assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.outLines().get(0)).isEqualTo("tiny/input=resident (resnet18/2, fashion-mnist, batch 16, sgd,"
+        + " float32, input resident), placed for /device:GPU:0:");
     assertThat(run.out())
-        .contains("tiny/input=resident (resnet18/2, fashion-mnist, batch 16, sgd, float32, input resident), placed"
-            + " for /device:GPU:0:")
-        .containsPattern("training step \\(sgd\\): [\\d,]+ ops: [\\d,]+ gpu, [\\d,]+ gpu \\(host memory\\), [\\d,]+ cpu")
+        .containsPattern(
+            "\\n  training step \\(sgd\\): [\\d,]+ ops: [\\d,]+ gpu, [\\d,]+ gpu \\(host memory\\), [\\d,]+ cpu\\n")
+        .contains("\nDeliberately on the host:\n")
+        .doesNotContain("WITHOUT A LISTED REASON");
+    // Wrapped lines joined: what a reader reads.
+    String text = String.join(" ", run.out().lines().map(String::strip).toList());
+    // Fashion-MNIST: 60,000 + 10,000 images of 784 bytes and their int64 labels (55.44 MB); 60,000 int64 indices.
+    assertThat(text)
         .contains("on the host, deliberately:")
         .contains("crosses PCIe per step: host -> gpu 4 B (learning_rate:0 float32[]); gpu -> host 5 B"
             + " (metrics/loss/mean:0 float32[], loss_is_finite:0 bool[])")
-        .contains("Deliberately on the host:")
-        .doesNotContain("WITHOUT A LISTED REASON");
-    // Fashion-MNIST: 60,000 + 10,000 images of 784 bytes and their int64 labels (55.44 MB); 60,000 int64 indices.
-    String paragraph = String.join(" ", run.out().lines().map(String::strip).toList());
-    assertThat(paragraph)
         .contains("55.4 MB of resident data")
         .contains("480.0 KB of permutation cache")
         .contains("in host memory: permutation cache input/permutation/cache/epoch (8 B)")
