@@ -96,7 +96,8 @@ final class GraphSummaryCommand implements Callable<Integer> {
       return placementAudit();
     }
     if (network == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--network=NAME' (or MANIFEST --placement)");
+      throw new ParameterException(spec.commandLine(),
+          "Missing required option: '--network=NAME' (or MANIFEST --placement)");
     }
     Network net = Network.parse(network);
     int width = this.width == null ? ModelSpec.REFERENCE_WIDTH : this.width;
@@ -164,8 +165,8 @@ final class GraphSummaryCommand implements Callable<Integer> {
           : "MANIFEST and --only go with --placement (the placement audit of a manifest's runs)");
     }
     if (network != null || classes != null || dataset != null || json || width != null) {
-      throw new ParameterException(spec.commandLine(),
-          "--placement takes its networks from the MANIFEST: --network, --classes, --width, --dataset and --json do not apply");
+      throw new ParameterException(spec.commandLine(), "--placement takes its networks from the MANIFEST: --network,"
+          + " --classes, --width, --dataset and --json do not apply");
     }
     List<RunSpec> runs = Manifest.load(manifest, ComponentRules.standard()).select(only);
     TensorFlowNatives natives = TensorFlowNatives.current();

@@ -10,6 +10,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,7 +149,7 @@ public final class KernelRegistry {
    * {float32, float64}}; empty when the op has no kernel there at all.
    */
   public String kernelTypes(String opName, String deviceType) {
-    Map<String, List<String>> byAttr = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> byAttr = new LinkedHashMap<>();
     boolean any = false;
     for (KernelDef k : kernels.getOrDefault(opName, List.of())) {
       if (!k.getDeviceType().equals(deviceType) || !k.getLabel().isEmpty()) {

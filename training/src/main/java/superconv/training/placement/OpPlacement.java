@@ -1,6 +1,7 @@
 package superconv.training.placement;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,6 @@ public record OpPlacement(String name, String type, String dtypes, String reques
 
   /** Whether the graph itself puts the op on the CPU (as it does with host scalars). */
   public boolean pinnedToCpu() {
-    return requestedDevice.toUpperCase(java.util.Locale.ROOT).contains("CPU");
+    return requestedDevice.toUpperCase(Locale.ROOT).contains("CPU");
   }
 }

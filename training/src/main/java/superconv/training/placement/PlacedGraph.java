@@ -1,10 +1,12 @@
 package superconv.training.placement;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +52,8 @@ public final class PlacedGraph {
   record Input(String source, int index) {
     static Input parse(String text) {
       int colon = text.lastIndexOf(':');
-      return colon < 0 ? new Input(text, 0) : new Input(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+      return colon < 0 ? new Input(text, 0)
+          : new Input(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     }
 
     @Override
@@ -146,7 +149,7 @@ public final class PlacedGraph {
       }
     }
     List<Input> inputs = def.getInputList().stream().filter(s -> !s.startsWith("^")).map(Input::parse).toList();
-    String requested = def.getDevice().toUpperCase(java.util.Locale.ROOT);
+    String requested = def.getDevice().toUpperCase(Locale.ROOT);
     String type = requested.contains("GPU") ? GPU : requested.contains("CPU") ? CPU : null;
     return new Node(def, op, inputArgs, refs, outputArgs, inputs, type);
   }
@@ -174,7 +177,8 @@ public final class PlacedGraph {
       }
       AttrValue classes = n.def().getAttrMap().get("_class");
       if (classes != null) {
-        for (String spec : classes.getList().getSList().stream().map(com.google.protobuf.ByteString::toStringUtf8).toList()) {
+        for (ByteString value : classes.getList().getSList()) {
+          String spec = value.toStringUtf8();
           if (spec.startsWith("loc:@") && nodes.containsKey(spec.substring(5))) {
             union(spec.substring(5), n.def().getName());
           }
@@ -303,15 +307,16 @@ public final class PlacedGraph {
     String dtypes = dtypes(n.def());
     String requested = n.def().getDevice();
     if (device.get(name).equals(CPU)) {
-      return new OpPlacement(name, n.op().getName(), dtypes, requested, DeviceClass.CPU, cpuReason(n, dtypes), List.of());
+      return new OpPlacement(name, n.op().getName(), dtypes, requested, DeviceClass.CPU, cpuReason(n, dtypes),
+          List.of());
     }
     List<String> host = hostArgs(n);
     List<String> args = new ArrayList<>(n.inputArgs());
     args.addAll(n.outputArgs());
     if (!args.isEmpty() && host.containsAll(args)) {
       return new OpPlacement(name, n.op().getName(), dtypes, requested, DeviceClass.GPU_HOST_MEMORY,
-          "its GPU kernel for " + (dtypes.isEmpty() ? "this op" : dtypes) + " keeps every input and output in host memory",
-          host);
+          "its GPU kernel for " + (dtypes.isEmpty() ? "this op" : dtypes)
+              + " keeps every input and output in host memory", host);
     }
     return new OpPlacement(name, n.op().getName(), dtypes, requested, DeviceClass.GPU, "", host);
   }

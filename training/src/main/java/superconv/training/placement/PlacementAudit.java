@@ -22,11 +22,13 @@ import superconv.graph.SavedModelExport;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
 import superconv.optimizers.OptimizerSpec;
+import superconv.optimizers.RunLength;
 import superconv.training.loop.TrainingLoop;
 import superconv.training.manifest.Phase;
 import superconv.training.manifest.RunSpec;
 import superconv.training.session.Devices;
 import superconv.training.session.RunGraph;
+import superconv.training.session.Trainer;
 
 /**
  * The placement audit of a run: its graphs built exactly as {@code run} and {@code export} build them (without the
@@ -71,14 +73,14 @@ public final class PlacementAudit {
     Arrays.fill(ones, 1.0);
     ChannelStats stats = spec.dataProtocol() == DataProtocol.STANDARD ? new ChannelStats(zeros, ones) : null;
     OptimizerSpec optimizer = spec.optimizerSpec();
-    TrainingGraphSpec graphSpec = superconv.training.session.Trainer.graphSpec(spec, shape, set.classes(), stats,
-        train, test, optimizer.needsNextBatch());
+    TrainingGraphSpec graphSpec =
+        Trainer.graphSpec(spec, shape, set.classes(), stats, train, test, optimizer.needsNextBatch());
     List<PlacementReport> reports = new ArrayList<>();
     List<ResidentVariable> variables;
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(Devices.spec(DEVICE));
-      RunGraph run = RunGraph.build(tf, graphSpec, optimizer, spec.scheduleOver(
-          new superconv.optimizers.RunLength(spec.epochs(), Math.max(1, graphSpec.stepsPerEpoch()))));
+      RunGraph run = RunGraph.build(tf, graphSpec, optimizer,
+          spec.scheduleOver(new RunLength(spec.epochs(), graphSpec.stepsPerEpoch())));
       GraphDef def = graph.toGraphDef();
       PlacedGraph placed = PlacedGraph.place(def, registry);
       TrainingGraph model = run.model();

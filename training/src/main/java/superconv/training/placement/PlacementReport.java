@@ -123,7 +123,7 @@ public record PlacementReport(String title, Part part, List<OpPlacement> ops, Li
     return inside;
   }
 
-  /** The ops of this run that compute on the host: on the CPU, or in a GPU kernel that keeps everything in host memory. */
+  /** The ops of this run that compute on the host: on the CPU, or in a GPU kernel keeping everything in host memory. */
   public List<OpPlacement> onHost() {
     return ops.stream().filter(op -> op.device().onHost()).toList();
   }

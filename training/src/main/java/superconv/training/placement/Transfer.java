@@ -1,5 +1,6 @@
 package superconv.training.placement;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -80,14 +81,14 @@ public record Transfer(String tensor, String dtype, int elementBytes, long[] sha
   @Override
   public boolean equals(Object o) {
     return o instanceof Transfer t && tensor.equals(t.tensor) && dtype.equals(t.dtype)
-        && elementBytes == t.elementBytes && java.util.Arrays.equals(shape, t.shape) && direction == t.direction && kind == t.kind
-        && consumer.equals(t.consumer)
+        && elementBytes == t.elementBytes && Arrays.equals(shape, t.shape) && direction == t.direction
+        && kind == t.kind && consumer.equals(t.consumer)
         && conditional == t.conditional;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(tensor, dtype, elementBytes, java.util.Arrays.hashCode(shape), direction, kind, consumer,
+    return Objects.hash(tensor, dtype, elementBytes, Arrays.hashCode(shape), direction, kind, consumer,
         conditional);
   }
 }
