@@ -63,8 +63,10 @@ final class Convolution {
     return s.nn.conv2d(x, kernel, strides, padding, Conv2d.dataFormat(format.attribute()));
   }
 
+  /** The pad value, made on the host: a pad reads it from host memory (PadV2's constant_values) on any device. */
   private static <C extends TFloating> Operand<C> zero(Ops s, Class<C> type) {
-    return s.dtypes.cast(s.constant(0.0), type);
+    Ops host = HostScalars.of(s);
+    return host.dtypes.cast(host.constant(0.0), type);
   }
 
   private static List<Long> asList(long[] values) {

@@ -71,6 +71,30 @@ public final class SavedModelExport {
     return export(session, trained, protocol, stats, classNames, directory, () -> { });
   }
 
+  /**
+   * The inference graph an export writes, before its weights are loaded: the network's variables (no initializers),
+   * the {@value #INPUT} placeholder, normalization, evaluation-mode batch norm and the three outputs.
+   */
+  public record ServingGraph(ResNet<TFloat32> network, Placeholder<TFloat32> images, Operand<TFloat32> logits,
+      Operand<TFloat32> probabilities, Operand<TInt64> classes) {}
+
+  /**
+   * Builds the inference graph of a network of {@code spec} into {@code tf}'s graph. It computes in float32
+   * whatever precision trained the network, so that it runs on any device; the placement audit inspects it.
+   */
+  public static ServingGraph servingGraph(Ops tf, ModelSpec spec, DataProtocol protocol, ChannelStats stats) {
+    ResNet<TFloat32> net = ResNet.createUninitialized(tf, spec.withPrecision(Precision.FLOAT32));
+    ImageShape in = spec.input();
+    Placeholder<TFloat32> images =
+        tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, in.height(), in.width(), in.channels())));
+    Ops pre = tf.withSubScope("preprocess");
+    Operand<TFloat32> x = InputPipeline.normalize(pre, images, protocol, stats);
+    Operand<TFloat32> logits = tf.withName(LOGITS).identity(net.forward(x, ResNet.Mode.EVAL, "inference").logits());
+    Operand<TFloat32> probabilities = tf.withName(PROBABILITIES).nn.softmax(logits);
+    Operand<TInt64> classes = tf.withName(CLASSES).math.argMax(logits, tf.constant(1), TInt64.class);
+    return new ServingGraph(net, images, logits, probabilities, classes);
+  }
+
   /** A check that may refuse, by throwing, to replace what is at the export's directory. */
   @FunctionalInterface
   public interface ReplaceCheck {
@@ -101,18 +125,13 @@ public final class SavedModelExport {
       Files.delete(temp); // the exporter creates it
       try (Graph g = new Graph(); Session s = new Session(g)) {
         Ops tf = Ops.create(g);
-        // The exported model computes in float32 whatever precision trained it: it runs on any device.
-        ResNet<TFloat32> net = ResNet.createUninitialized(tf, spec.withPrecision(Precision.FLOAT32));
-        Map<String, Variable<TFloat32>> target = net.variablesByName();
+        ServingGraph serving = servingGraph(tf, spec, protocol, stats);
+        Map<String, Variable<TFloat32>> target = serving.network().variablesByName();
         checkArgument(target.keySet().equals(source.keySet()), "the inference graph's variables differ from the trained network's");
-        ImageShape in = spec.input();
-        Placeholder<TFloat32> images =
-            tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, in.height(), in.width(), in.channels())));
-        Ops pre = tf.withSubScope("preprocess");
-        Operand<TFloat32> x = InputPipeline.normalize(pre, images, protocol, stats);
-        Operand<TFloat32> logits = tf.withName(LOGITS).identity(net.forward(x, ResNet.Mode.EVAL, "inference").logits());
-        Operand<TFloat32> probabilities = tf.withName(PROBABILITIES).nn.softmax(logits);
-        Operand<TInt64> classes = tf.withName(CLASSES).math.argMax(logits, tf.constant(1), TInt64.class);
+        Placeholder<TFloat32> images = serving.images();
+        Operand<TFloat32> logits = serving.logits();
+        Operand<TFloat32> probabilities = serving.probabilities();
+        Operand<TInt64> classes = serving.classes();
 
         // Weights come in through placeholders, so the graph carries no constants the size of the model.
         Ops load = tf.withSubScope("load_weights");

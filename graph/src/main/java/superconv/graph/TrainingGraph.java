@@ -80,8 +80,10 @@ public final class TrainingGraph {
     Ops evalScope = metrics.at("eval");
     Operand<TFloat32> perImage = crossEntropy(evalScope, evalLogits, pipeline.evalBatch().labels(), 0.0);
     evalLossSum = evalScope.withName("loss_sum").reduceSum(perImage, evalScope.constant(0));
-    evalCorrect =
-        evalScope.withName("correct").reduceSum(evalScope.dtypes.cast(hits(evalScope, evalLogits, pipeline.evalBatch().labels()), TInt32.class), evalScope.constant(0));
+    // Counted in int64 and narrowed once: TensorFlow's int32 Sum on a GPU runs on host memory.
+    Operand<TInt64> correct = evalScope.reduceSum(
+        evalScope.dtypes.cast(hits(evalScope, evalLogits, pipeline.evalBatch().labels()), TInt64.class), evalScope.constant(0));
+    evalCorrect = evalScope.withName("correct").dtypes.cast(correct, TInt32.class);
   }
 
   /** Builds network, pipeline, loss and metrics into the graph of {@code tf}. */
@@ -107,8 +109,13 @@ public final class TrainingGraph {
     return s.withName("mean").math.mean(crossEntropy(s, logits, labels, smoothing), s.constant(0));
   }
 
+  /**
+   * Whether each image's arg-max class is its label, compared as int64: TensorFlow's int32 Equal on a GPU runs on
+   * host memory, its int64 one on the card.
+   */
   private static Operand<org.tensorflow.types.TBool> hits(Ops s, Operand<TFloat32> logits, Operand<TInt32> labels) {
-    return s.withName("hits").math.equal(s.withName("predictions").math.argMax(logits, s.constant(1), TInt32.class), labels);
+    return s.withName("hits").math.equal(s.withName("predictions").math.argMax(logits, s.constant(1), TInt64.class),
+        s.dtypes.cast(labels, TInt64.class));
   }
 
   private static Operand<TFloat32> accuracy(Ops s, Operand<TFloat32> logits, Operand<TInt32> labels) {
@@ -312,6 +319,33 @@ public final class TrainingGraph {
     }
   }
 
+  /**
+   * The placeholders a training step feeds: {@link #epoch()} and {@link #step()}, and in host-fed mode the batch's
+   * images and labels (and the next batch's, when built), as {@link StepFeed} and {@link HostFeed} feed them.
+   */
+  public List<Placeholder<?>> stepFeeds() {
+    List<Placeholder<?>> feeds = new ArrayList<>(List.of(pipeline.epoch(), pipeline.step()));
+    if (spec.inputMode() == InputMode.HOST_FED) {
+      feeds.addAll(List.of(pipeline.hostImages(), pipeline.hostLabels()));
+      if (spec.nextBatch()) {
+        feeds.addAll(List.of(pipeline.hostNextImages(), pipeline.hostNextLabels()));
+      }
+    }
+    return feeds;
+  }
+
+  /** The placeholders an evaluation slice feeds: its start (resident), or its images and labels (host-fed). */
+  public List<Placeholder<?>> evaluationFeeds() {
+    return spec.inputMode() == InputMode.RESIDENT ? List.of(pipeline.evalStart())
+        : List.of(pipeline.hostEvalImages(), pipeline.hostEvalLabels());
+  }
+
+  /** What an evaluation slice fetches, in order: loss sum, correct count and (resident) the slice's image count. */
+  public List<Operand<?>> evaluationFetches() {
+    return spec.inputMode() == InputMode.RESIDENT ? List.of(evalLossSum, evalCorrect, pipeline.evalCount())
+        : List.of(evalLossSum, evalCorrect);
+  }
+
   /** Runs the evaluation tower over every resident test image (the last slice may be smaller). */
   public Evaluation evaluate(Session session) {
     checkArgument(spec.inputMode() == InputMode.RESIDENT, "evaluate(session) needs the resident input mode");
@@ -320,14 +354,18 @@ public final class TrainingGraph {
     long count = 0;
     for (int start : evalStarts()) {
       try (TInt32 startTensor = TInt32.scalarOf(start);
-          Result r = session.runner().feed(pipeline.evalStart(), startTensor)
-              .fetch(evalLossSum).fetch(evalCorrect).fetch(pipeline.evalCount()).run()) {
+          Result r = fetchAll(session.runner().feed(pipeline.evalStart(), startTensor)).run()) {
         lossSum += ((TFloat32) r.get(0)).getFloat();
         correct += ((TInt32) r.get(1)).getInt();
         count += ((TInt32) r.get(2)).getInt();
       }
     }
     return new Evaluation(lossSum / count, (double) correct / count, count);
+  }
+
+  private Session.Runner fetchAll(Session.Runner runner) {
+    evaluationFetches().forEach(runner::fetch);
+    return runner;
   }
 
   /** Host-fed mode: evaluates every image of {@code test}, feeding slices of {@code evalBatchSize}. */
@@ -345,8 +383,8 @@ public final class TrainingGraph {
       int[] labels = java.util.Arrays.copyOfRange(test.labels(), start, start + count);
       try (TUint8 images = uint8Images(pixels, count, shape);
           TInt32 labelTensor = TInt32.tensorOf(Shape.of(count), DataBuffers.of(labels, true, false));
-          Result r = session.runner().feed(pipeline.hostEvalImages(), images).feed(pipeline.hostEvalLabels(), labelTensor)
-              .fetch(evalLossSum).fetch(evalCorrect).run()) {
+          Result r = fetchAll(session.runner().feed(pipeline.hostEvalImages(), images)
+              .feed(pipeline.hostEvalLabels(), labelTensor)).run()) {
         lossSum += ((TFloat32) r.get(0)).getFloat();
         correct += ((TInt32) r.get(1)).getInt();
       }

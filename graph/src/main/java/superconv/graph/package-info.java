@@ -35,8 +35,10 @@
  *   <li>{@code trainableVariables()}: conv kernels ({@code [k, k, in, out]}), BN gamma/beta, head kernel
  *       ({@code [in, classes]}) and bias, float32 — ResNet18 has exactly 11,173,962 trainable scalars for 10 classes.
  *   <li>{@code stateVariables()}: BN moving mean / variance (PyTorch semantics: momentum 0.1, unbiased variance).
- *   <li>Resident data ({@code input/data/*}): the uint8 images packed four bytes to an int32 word (GPU GatherV2 has
- *       no uint8 kernel; int32 keeps the gather on the device) and int32 labels; never in checkpoints or exports.
+ *   <li>Resident data ({@code input/data/*}): the uint8 images packed eight bytes to an int64 word, and int64
+ *       labels: TensorFlow's GPU kernels hold, slice and gather int64 tensors on the card, while it has no uint8
+ *       GatherV2 and no int32 GPU variable (an int32 set would stay in host memory and cross to the GPU whole for
+ *       every gather); never in checkpoints or exports.
  * </ul>
  *
  * <h2>Mixed precision</h2>

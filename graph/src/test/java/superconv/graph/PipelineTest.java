@@ -126,7 +126,7 @@ class PipelineTest {
 
   @Test
   void residentImagesRoundTripExactlyThroughTheirPackedStorage() {
-    // 5x5x1 = 25 bytes per image: not a multiple of the 4-byte words the data is stored in
+    // 5x5x1 = 25 bytes per image: not a multiple of the 8-byte words the data is stored in
     java.util.SplittableRandom random = new java.util.SplittableRandom(8);
     int n = 13;
     byte[] pixels = new byte[n * 25];

@@ -38,8 +38,10 @@ final class LossScaling {
     List<Output<?>> out = new ArrayList<>();
     for (Output<?> g : Gradients.of(tf, scaled, variables)) {
       Output<?> unscaled = unscale(g);
+      // An int32 shape: TensorFlow keeps it in host memory, where Reshape reads it (an int64 one would cross from
+      // the GPU every step).
       finiteParts.add(tf.reduceAll(
-          tf.math.isFinite(tf.reshape(asFloating(unscaled), tf.constant(new long[] {-1}))), tf.constant(0)));
+          tf.math.isFinite(tf.reshape(asFloating(unscaled), tf.constant(new int[] {-1}))), tf.constant(0)));
       out.add(unscaled);
     }
     return out;

@@ -148,29 +148,54 @@ public final class ScheduledStep {
       tensors.add(scalar(momentum, schedule.momentum(j).orElseThrow()));
       runner.feed(momentum, tensors.get(1));
     }
-    runner.addTarget(step.phaseForEpoch(epoch).trainOp());
-    alongside.forEach(runner::addTarget);
+    targets(epoch).forEach(runner::addTarget);
     return fed;
   }
 
-  private List<Fetch> fetches(Session.Runner runner, long epoch, Set<Fetch> fetch) {
+  /** The placeholders {@link #run} feeds: the rate, and the momentum where the schedule cycles one. */
+  public List<Placeholder<? extends TFloating>> feeds() {
+    return momentum == null ? List.of(rate) : List.of(rate, momentum);
+  }
+
+  /** The ops {@link #run} runs in {@code epoch}: the train op of the phase owning it, then the ops alongside. */
+  public List<Op> targets(long epoch) {
+    List<Op> targets = new ArrayList<>();
+    targets.add(step.phaseForEpoch(epoch).trainOp());
+    targets.addAll(alongside);
+    return targets;
+  }
+
+  /** The tensors {@link #run} fetches in {@code epoch} for {@code fetch}, in the order it fetches them. */
+  public List<Operand<?>> fetches(long epoch, Set<Fetch> fetch) {
+    return fetched(epoch, fetch).stream().<Operand<?>>map(Fetched::tensor).toList();
+  }
+
+  /** One fetched tensor and what it is. */
+  private record Fetched(Fetch what, Operand<?> tensor) {}
+
+  private List<Fetched> fetched(long epoch, Set<Fetch> fetch) {
     TrainStep.PhaseOps phase = step.phaseForEpoch(epoch);
-    List<Fetch> order = new ArrayList<>(4);
+    List<Fetched> order = new ArrayList<>(4);
     // Fetched in a fixed order, so the result's indices follow from the set alone.
     for (Fetch f : fetch.isEmpty() ? EnumSet.noneOf(Fetch.class) : EnumSet.copyOf(fetch)) {
       switch (f) {
-        case LOSS -> runner.fetch(loss);
-        case LOSS_FINITE -> runner.fetch(lossFinite);
-        case UPDATE_NORM -> runner.fetch(phase.updateNorm());
+        case LOSS -> order.add(new Fetched(f, loss));
+        case LOSS_FINITE -> order.add(new Fetched(f, lossFinite));
+        case UPDATE_NORM -> order.add(new Fetched(f, phase.updateNorm()));
         case RATE_NORM, RATE_MEAN -> {
           Optional<Operand<TFloat64>> rates = f == Fetch.RATE_NORM ? phase.rateNorm() : phase.rateMean();
-          if (rates.isEmpty()) {
-            continue;
-          }
-          runner.fetch(rates.get());
+          rates.ifPresent(r -> order.add(new Fetched(f, r)));
         }
       }
-      order.add(f);
+    }
+    return order;
+  }
+
+  private List<Fetch> fetches(Session.Runner runner, long epoch, Set<Fetch> fetch) {
+    List<Fetch> order = new ArrayList<>(4);
+    for (Fetched f : fetched(epoch, fetch)) {
+      runner.fetch(f.tensor());
+      order.add(f.what());
     }
     return order;
   }

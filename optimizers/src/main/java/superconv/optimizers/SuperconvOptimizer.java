@@ -345,9 +345,12 @@ public abstract class SuperconvOptimizer extends Optimizer {
     return sumAll(ops.math.square(d));
   }
 
-  /** The sum of all elements, whatever the (possibly unknown) static shape. */
+  /**
+   * The sum of all elements, whatever the (possibly unknown) static shape. The shape is int32, which TensorFlow keeps
+   * in host memory where Reshape reads it; an int64 one would be copied from a GPU every step.
+   */
   private Operand<TFloat64> sumAll(Operand<TFloat64> x) {
-    return ops.reduceSum(ops.reshape(x, ops.constant(new long[] {-1})), ops.constant(0));
+    return ops.reduceSum(ops.reshape(x, ops.constant(new int[] {-1})), ops.constant(0));
   }
 
   /** Ops to run after every variable's update, given those updates: advancing the {@link #stepCounter}, if any. */

@@ -29,6 +29,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import superconv.datasets.ImageSet;
 import superconv.graph.ChannelStats;
 import superconv.graph.DataFormat;
@@ -245,9 +246,11 @@ public final class Bench {
       Variable<TFloat32> x = data.withName("images").variable(images, TFloat32.class);
       init.add(data.assign(x, data.random.statelessRandomNormal(data.constant(images.asArray()),
           data.constant(new long[] {1, 2}), TFloat32.class)));
-      Variable<TInt32> y = data.withName("labels").variable(Shape.of(batch), TInt32.class);
-      init.add(data.assign(y, data.random.statelessRandomUniformInt(data.constant(new int[] {batch}),
-          data.constant(new long[] {3, 4}), data.constant(0), data.constant(spec.classes()))));
+      // int64: TensorFlow has no int32 variable on a GPU, where one would stay in host memory and cross every step.
+      Variable<TInt64> labels = data.withName("labels").variable(Shape.of(batch), TInt64.class);
+      init.add(data.assign(labels, data.dtypes.cast(data.random.statelessRandomUniformInt(data.constant(new int[] {batch}),
+          data.constant(new long[] {3, 4}), data.constant(0), data.constant(spec.classes())), TInt64.class)));
+      Operand<TInt32> y = data.withName("labels_int32").dtypes.cast(labels, TInt32.class);
       ResNet.Tower<TFloat32> tower = network.forward(x, ResNet.Mode.TRAIN, "train");
       Operand<TFloat32> loss = meanLoss(tf.withSubScope("loss"), tower.logits(), y, spec.classes());
       Operand<TFloat32> nextLoss = null;

@@ -25,7 +25,11 @@ import superconv.training.run.RunProgress;
 public final class TrainingLoop {
 
   private static final Set<Fetch> FINITE_ONLY = EnumSet.of(Fetch.LOSS_FINITE);
-  private static final Set<Fetch> WITH_LOSS = EnumSet.of(Fetch.LOSS_FINITE, Fetch.LOSS, Fetch.RATE_NORM);
+  /**
+   * What a step fetches when it reports its loss (every {@code loss_every} steps, every step of a phase that
+   * calculates its rates); the other steps fetch only whether the loss is finite.
+   */
+  public static final Set<Fetch> WITH_LOSS = Set.copyOf(EnumSet.of(Fetch.LOSS_FINITE, Fetch.LOSS, Fetch.RATE_NORM));
   private static final TrainingGraph.Evaluation NOT_EVALUATED = new TrainingGraph.Evaluation(Double.NaN, Double.NaN, 0);
 
   /**

@@ -16,8 +16,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TFloat32;
 import superconv.datasets.ImageSet;
 import superconv.graph.ChannelStats;
 import superconv.graph.Checkpoint;
@@ -27,10 +25,8 @@ import superconv.graph.EventWriter;
 import superconv.graph.ImageShape;
 import superconv.graph.InputMode;
 import superconv.graph.ModelSpec;
-import superconv.graph.Precision;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
-import superconv.optimizers.LossScale;
 import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.RunLength;
@@ -170,15 +166,11 @@ public final class Trainer {
 
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
-      TrainingGraph model = TrainingGraph.build(tf, graphSpec(spec, data, optimizer.needsNextBatch()));
-      // float16 activations need dynamic loss scaling; bfloat16 has float32's exponent range.
-      LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
-      ScheduledStep step = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
-          model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
-      List<Variable<?>> state = new ArrayList<>(model.modelVariables());
-      state.addAll(step.stateVariables());
-      Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
-      Checkpoint weights = Checkpoint.build(tf.withSubScope("best"), model.modelVariables());
+      RunGraph run = RunGraph.build(tf, graphSpec(spec, data, optimizer.needsNextBatch()), optimizer, schedule);
+      TrainingGraph model = run.model();
+      ScheduledStep step = run.step();
+      Checkpoint full = run.full();
+      Checkpoint weights = run.weights();
 
       SessionOptions sessionOptions = SessionOptions.threads(options.threads()).withXla(spec.xla());
       try (Session session = new Session(graph, sessionOptions.config());
@@ -312,12 +304,20 @@ public final class Trainer {
 
   /** The graph of {@code spec} over {@code data}: the run's, and the range test's from the same initial weights. */
   public static TrainingGraphSpec graphSpec(RunSpec spec, RunData data, boolean nextBatch) {
-    ImageShape shape = ImageShape.of(data.train());
-    ModelSpec model = new ModelSpec(spec.network(), data.train().classes(), spec.width(), shape,
-        DataFormat.NHWC, spec.seed()).withPrecision(spec.precision());
-    DataProtocol protocol = spec.dataProtocol();
-    ChannelStats stats = protocol == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
-    return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, protocol, stats,
-        spec.labelSmoothing(), nextBatch, data.train().size(), data.test().size(), spec.input());
+    ChannelStats stats = spec.dataProtocol() == DataProtocol.STANDARD ? ChannelStats.of(data.train()) : null;
+    return graphSpec(spec, ImageShape.of(data.train()), data.train().classes(), stats, data.train().size(),
+        data.test().size(), nextBatch);
+  }
+
+  /**
+   * The graph of {@code spec} over a data set described by its image shape, classes, channel statistics (standard
+   * protocol only, else null) and sizes: what the placement audit builds without reading the data.
+   */
+  public static TrainingGraphSpec graphSpec(RunSpec spec, ImageShape shape, int classes, ChannelStats stats,
+      int trainSize, int testSize, boolean nextBatch) {
+    ModelSpec model = new ModelSpec(spec.network(), classes, spec.width(), shape, DataFormat.NHWC, spec.seed())
+        .withPrecision(spec.precision());
+    return new TrainingGraphSpec(model, spec.batchSize(), TrainingGraphSpec.DEFAULT_EVAL_BATCH, spec.dataProtocol(),
+        stats, spec.labelSmoothing(), nextBatch, trainSize, testSize, spec.input());
   }
 }
