@@ -52,11 +52,6 @@ public final class GridRunner {
         boolean verbose) {
       this(runsDir, data, fetch, progress, threads, verbose, 0);
     }
-
-    /** TensorFlow's choice of threads, checkpoints at epochs' ends only. */
-    public Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, boolean verbose) {
-      this(runsDir, data, fetch, progress, 0, verbose, 0);
-    }
   }
 
   private final Options options;
