@@ -426,6 +426,7 @@ class ManifestTest {
       assertThat(r.dataset()).isEqualTo(Dataset.FASHION_MNIST);
       assertThat(r.dataProtocol()).isEqualTo(DataProtocol.THESIS);
       assertThat(r.epochs()).isEqualTo(20);
+      assertThat(r.trainLimit()).isEqualTo(2048);
       assertThat(r.device()).isEqualTo("cpu");
     });
     Map<List<Object>, List<Long>> seedsPerConfiguration = new java.util.LinkedHashMap<>();
