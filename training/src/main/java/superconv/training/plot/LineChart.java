@@ -4,6 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,9 +137,11 @@ public record LineChart(
     Styler styler = chart.getStyler();
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setLegendVisible(series.size() > 1 || !bands.isEmpty());
-    // Below the plot: a legend inside it covers data wherever the lines happen to run.
+    // Below the plot: a legend inside it covers data wherever the lines happen to run. XChart draws a horizontal
+    // legend as one row and cuts off whatever does not fit, so a legend wider than the chart is one entry a line.
     styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-    styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+    styler.setLegendLayout(
+        legendRowWidth(styler) <= width ? Styler.LegendLayout.Horizontal : Styler.LegendLayout.Vertical);
     chart.getStyler().setYAxisLogarithmic(log);
     chart.getStyler().setXAxisLogarithmic(logX);
     double xMin = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).filter(Double::isFinite)
@@ -187,6 +192,19 @@ public record LineChart(
       anchor.setMarker(SeriesMarkers.NONE);
     }
     return chart;
+  }
+
+  /** The width of the legend drawn as one row: each entry's line sample, name and padding, in the legend's font. */
+  private int legendRowWidth(Styler styler) {
+    Graphics2D graphics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    try {
+      FontMetrics metrics = graphics.getFontMetrics(styler.getLegendFont());
+      int entry = styler.getLegendSeriesLineLength() + 3 * styler.getLegendPadding();
+      return 2 * styler.getLegendPadding()
+          + series.stream().mapToInt(s -> metrics.stringWidth(s.name()) + entry).sum();
+    } finally {
+      graphics.dispose();
+    }
   }
 
   /** The x values along the band's top and back along its bottom: one closed polygon. */

@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 import org.junit.jupiter.api.io.TempDir;
 
 class LineChartTest {
@@ -60,6 +61,38 @@ class LineChartTest {
       }
     }
     return ink;
+  }
+
+  @Test
+  void aLegendTooWideForOneRowGetsOneEntryALineAndKeepsEveryEntry() throws Exception {
+    double[] x = {1, 2, 3};
+    LineChart few = LineChart.of("few", "epoch", "accuracy (%)").with("sgd", x, x).with("adam", x, x);
+    LineChart many = LineChart.of("many", "epoch", "accuracy (%)");
+    for (int i = 0; i < 7; i++) {
+      many = many.with("seed={1,2,3},triangular_min0.001_max1_cycle_epochs" + i + ": mean of 3", x, x);
+    }
+    assertThat(few.toXChart(1000, 600).getStyler().getLegendLayout()).isEqualTo(Styler.LegendLayout.Horizontal);
+    assertThat(many.toXChart(1000, 600).getStyler().getLegendLayout()).isEqualTo(Styler.LegendLayout.Vertical);
+    // One row would run past both edges; one entry a line, the legend's rows of ink stack up under the plot.
+    Path png = dir.resolve("many.png");
+    many.writePng(png, 1000, 600);
+    assertThat(inkRowsBelowPlot(ImageIO.read(png.toFile()))).isGreaterThanOrEqualTo(7);
+  }
+
+  /** Runs of dark pixel rows in the bottom 200 rows, each a line of text: the x axis title and the legend's entries. */
+  private static int inkRowsBelowPlot(BufferedImage image) {
+    int runs = 0;
+    boolean inRun = false;
+    for (int py = image.getHeight() - 200; py < image.getHeight(); py++) {
+      boolean ink = false;
+      for (int px = 0; px < image.getWidth() && !ink; px++) {
+        int rgb = image.getRGB(px, py);
+        ink = ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255) < 300;
+      }
+      runs += ink && !inRun ? 1 : 0;
+      inRun = ink;
+    }
+    return runs;
   }
 
   @Test
