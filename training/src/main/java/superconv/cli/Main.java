@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import superconv.training.grid.JavaCommand;
 
 /** The {@code superconv} command line: one subcommand per job. */
 @Command(
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
-    useStderrDescriptor(System.getenv("SUPERCONV_STDERR_FD"));
+    useStderrDescriptor(System.getenv(JavaCommand.STDERR_FD_VARIABLE));
     System.exit(commandLine().execute(args));
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import superconv.training.grid.GpuListing;
 import superconv.training.grid.GridRunner;
 import superconv.training.grid.JavaCommand;
+import superconv.training.grid.ParentWatch;
 import superconv.training.grid.WorkerDevices;
 import superconv.training.grid.WorkerPlan;
 import superconv.training.grid.WorkerPool;
@@ -20,9 +21,6 @@ import superconv.training.session.Progress;
  * run failed or a worker ended without its summary, 2 for anything refused before the start.
  */
 final class WorkerLaunch {
-
-  /** The exit status of a JVM stopped by SIGTERM; the parent's own, once its workers stopped. */
-  private static final int STOPPED = 128 + 15;
 
   private final RunCommand command;
   private final GridRunner grid;
@@ -71,7 +69,8 @@ final class WorkerLaunch {
         new WorkerPool.Options(runsDir, live, command.verbose, live ? Progress.consoleColumns() : 80), System.err)
         .run();
     if (outcome.stopped()) {
-      return STOPPED;
+      // The parent exits as its workers do, as a JVM stopped by SIGTERM.
+      return ParentWatch.STOPPED;
     }
     outcome.summary().print(command.out());
     outcome.problems().forEach(problem -> command.commandSpec.commandLine().getErr().println("superconv run: "

@@ -2,7 +2,6 @@ package superconv.training.grid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,12 +46,10 @@ public record GpuListing(List<Integer> gpus, String whyNone) {
     Path file = null;
     try {
       file = Files.createTempFile("superconv-gpus", ".json");
-      ProcessBuilder builder = new ProcessBuilder(java.command(List.of("doctor", "--device", "cpu", "--json")))
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+      Process process = java.processBuilder(List.of("doctor", "--device", "cpu", "--json"))
           .redirectOutput(file.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
-      builder.environment().remove(WorkerPool.STDERR_FD_VARIABLE);
-      Process process = builder.start();
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException("listing the GPUs (superconv doctor --json) took over " + TIMEOUT_SECONDS

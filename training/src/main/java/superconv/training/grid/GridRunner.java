@@ -3,11 +3,10 @@ package superconv.training.grid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import superconv.datasets.DataLocation;
@@ -45,14 +44,7 @@ public final class GridRunner {
    * @param checkpointEvery also checkpoint inside epochs every this many steps (0: at epochs' ends only)
    */
   public record Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, int threads,
-      boolean verbose, int checkpointEvery) {
-
-    /** Checkpoints at epochs' ends only. */
-    public Options(Path runsDir, DataLocation data, FetchPolicy fetch, boolean progress, int threads,
-        boolean verbose) {
-      this(runsDir, data, fetch, progress, threads, verbose, 0);
-    }
-  }
+      boolean verbose, int checkpointEvery) {}
 
   private final Options options;
 
@@ -148,7 +140,8 @@ public final class GridRunner {
     return !stop.requested();
   }
 
-  private static RunRecord readQuietly(RunFolder folder) {
+  /** The folder's record; null when it has none or it cannot be read now. */
+  static RunRecord readQuietly(RunFolder folder) {
     try {
       return folder.readRecord().orElse(null);
     } catch (IOException e) {
@@ -165,17 +158,7 @@ public final class GridRunner {
    */
   public void prepare(List<RunPlan> plans) throws GridException {
     prepareRunsDir();
-    Set<Dataset> located = new HashSet<>();
-    for (RunPlan plan : plans) {
-      Dataset dataset = plan.spec().dataset();
-      if (plan.action() != RunPlan.Action.SKIP && located.add(dataset)) {
-        try {
-          Datasets.locate(dataset, options.data(), options.fetch(), new Fetcher());
-        } catch (RuntimeException e) {
-          throw new GridException(e.getMessage());
-        }
-      }
-    }
+    perDataset(plans, dataset -> Datasets.locate(dataset, options.data(), options.fetch(), new Fetcher()));
   }
 
   /** The runs directory exists and takes files, or the grid does not start. */
@@ -191,18 +174,27 @@ public final class GridRunner {
   }
 
   private Map<Dataset, DataSplits> loadData(List<RunPlan> plans) throws GridException {
-    Map<Dataset, DataSplits> data = new LinkedHashMap<>();
+    return perDataset(plans, dataset -> Datasets.load(dataset, options.data(), options.fetch()));
+  }
+
+  /**
+   * {@code each} applied once to every data set a run to train needs, in the runs' order: what it throws refuses
+   * the grid, in one line, before anything is trained.
+   */
+  private static <T> Map<Dataset, T> perDataset(List<RunPlan> plans, Function<Dataset, T> each)
+      throws GridException {
+    Map<Dataset, T> results = new LinkedHashMap<>();
     for (RunPlan plan : plans) {
       Dataset dataset = plan.spec().dataset();
-      if (plan.action() != RunPlan.Action.SKIP && !data.containsKey(dataset)) {
+      if (plan.action() != RunPlan.Action.SKIP && !results.containsKey(dataset)) {
         try {
-          data.put(dataset, Datasets.load(dataset, options.data(), options.fetch()));
+          results.put(dataset, each.apply(dataset));
         } catch (RuntimeException e) {
           throw new GridException(e.getMessage());
         }
       }
     }
-    return data;
+    return results;
   }
 
   /** The grid cannot start; nothing was trained. */

@@ -72,9 +72,11 @@ public record GridSummary(Path runsDir, List<Row> rows) {
   public static GridSummary merge(Path runsDir, List<String> runs, Map<Integer, GridSummary> byWorker,
       Function<String, Row> missing) {
     List<Row> merged = new ArrayList<>();
+    // By worker number, so that of two equal rows the lower-numbered worker's is chosen.
+    Map<Integer, GridSummary> ordered = new TreeMap<>(byWorker);
     for (String run : runs) {
       Row chosen = null;
-      for (Map.Entry<Integer, GridSummary> worker : new TreeMap<>(byWorker).entrySet()) {
+      for (Map.Entry<Integer, GridSummary> worker : ordered.entrySet()) {
         for (Row row : worker.getValue().rows()) {
           if (row.run().equals(run) && (chosen == null || rank(row.kind()) < rank(chosen.kind()))) {
             chosen = row.byWorker(worker.getKey());

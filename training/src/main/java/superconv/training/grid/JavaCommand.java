@@ -28,6 +28,9 @@ import java.util.Optional;
  */
 public record JavaCommand(String java, List<String> options, List<String> classPath, String mainClass) {
 
+  /** The launcher's descriptor for Java's stderr; another JVM has no such descriptor and must not open one. */
+  public static final String STDERR_FD_VARIABLE = "SUPERCONV_STDERR_FD";
+
   public JavaCommand {
     options = List.copyOf(options);
     classPath = List.copyOf(classPath);
@@ -90,5 +93,16 @@ public record JavaCommand(String java, List<String> options, List<String> classP
     command.add(mainClass);
     command.addAll(args);
     return command;
+  }
+
+  /**
+   * A process builder for {@link #command}: nothing on stdin (the other JVM must not take this one's input), and
+   * without the launcher's stderr descriptor, which only this JVM has. Output is the caller's to redirect.
+   */
+  public ProcessBuilder processBuilder(List<String> args) {
+    ProcessBuilder builder = new ProcessBuilder(command(args))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().remove(STDERR_FD_VARIABLE);
+    return builder;
   }
 }

@@ -15,7 +15,7 @@ public final class ParentWatch {
   /** The parent's process id, in each worker's environment. */
   public static final String PARENT_VARIABLE = "SUPERCONV_WORKER_PARENT";
   /** The exit status of a JVM stopped by SIGTERM, which this stop stands for. */
-  static final int STOPPED = 128 + 15;
+  public static final int STOPPED = 128 + 15;
 
   private static final Logger LOG = LogManager.getLogger(ParentWatch.class);
 

@@ -23,8 +23,6 @@ import superconv.training.run.SchedulerContext;
  */
 public record WorkerPlan(int number, String device, String cudaVisibleDevices, int threads, List<String> args) {
 
-  /** The worker's number (1 to N), in the worker's environment: {@code run.json} records it. */
-  public static final String WORKER_VARIABLE = SchedulerContext.WORKER_VARIABLE;
   public static final String CUDA_VISIBLE_DEVICES = "CUDA_VISIBLE_DEVICES";
 
   public WorkerPlan {
@@ -169,7 +167,7 @@ public record WorkerPlan(int number, String device, String cudaVisibleDevices, i
   /** The variables the worker's process gets on top of the parent's environment. */
   public Map<String, String> environment() {
     Map<String, String> variables = new LinkedHashMap<>();
-    variables.put(WORKER_VARIABLE, Integer.toString(number));
+    variables.put(SchedulerContext.WORKER_VARIABLE, Integer.toString(number));
     if (cudaVisibleDevices != null) {
       variables.put(CUDA_VISIBLE_DEVICES, cudaVisibleDevices);
     }

@@ -1,7 +1,6 @@
 package superconv.training.grid;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -31,8 +30,6 @@ import superconv.training.run.RunRecord;
  */
 public final class WorkerPool {
 
-  /** The launcher's descriptor for Java's stderr; a worker has no such descriptor and must not open one. */
-  public static final String STDERR_FD_VARIABLE = "SUPERCONV_STDERR_FD";
   /** How long stopped workers get to mark their runs interrupted before they are killed. */
   static final long STOP_SECONDS = 60;
 
@@ -46,7 +43,7 @@ public final class WorkerPool {
 
   /**
    * What the pool did: the merged summary, what went wrong with workers themselves (one line each), and whether a
-   * signal stopped it (then the summary is incomplete and nothing more should be printed).
+   * signal stopped it (then the summary is empty and nothing more should be printed).
    */
   public record Outcome(GridSummary summary, List<String> problems, boolean stopped) {
 
@@ -76,7 +73,10 @@ public final class WorkerPool {
   /** Starts the workers, waits for all of them, and merges what they report. */
   public Outcome run() throws IOException {
     if (workers.isEmpty()) {
-      return new Outcome(summary(Map.of()), List.of(), false);
+      // WorkerPlan.of starts none only when every run is finished or diverged: each is skipped, as planned.
+      GridSummary.Builder skipped = new GridSummary.Builder(options.runsDir());
+      runs.forEach(plan -> skipped.skipped(plan.spec(), plan.previous()));
+      return new Outcome(skipped.build(), List.of(), false);
     }
     Path summaries = Files.createTempDirectory("superconv-workers");
     WorkerBoard board = new WorkerBoard(console, options.live(), options.verbose(), options.columns());
@@ -108,7 +108,8 @@ public final class WorkerPool {
       ticker.shutdownNow();
       board.close();
       if (stopping) {
-        return new Outcome(summary(Map.of()), List.of(), true);
+        // Nobody prints a stopped pool's summary, and the JVM is exiting: reading every run.json would only delay it.
+        return new Outcome(new GridSummary(options.runsDir(), List.of()), List.of(), true);
       }
       return collect(summaries, exits);
     } finally {
@@ -129,10 +130,7 @@ public final class WorkerPool {
       List<String> args = new ArrayList<>(worker.args());
       args.add("--summary-json");
       args.add(summaryFile(summaries, worker.number()).toString());
-      ProcessBuilder builder = new ProcessBuilder(java.command(args))
-          .redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      builder.environment().remove(STDERR_FD_VARIABLE);
+      ProcessBuilder builder = java.processBuilder(args).redirectErrorStream(true);
       builder.environment().putAll(worker.environment());
       builder.environment().put(ParentWatch.PARENT_VARIABLE, Long.toString(ProcessHandle.current().pid()));
       Process process;
@@ -247,21 +245,10 @@ public final class WorkerPool {
     runs.forEach(plan -> byId.put(plan.spec().id(), plan));
     return GridSummary.merge(options.runsDir(), List.copyOf(byId.keySet()), byWorker, id -> {
       RunPlan plan = byId.get(id);
-      RunRecord record = readQuietly(plan);
-      if (workers.isEmpty() && record != null && record.status().isFinal()) {
-        return GridSummary.row(plan.spec(), GridSummary.Kind.SKIPPED, record.status().key() + " (skipped)", record);
-      }
+      RunRecord record = GridRunner.readQuietly(plan.folder());
       return GridSummary.row(plan.spec(), GridSummary.Kind.FAILED, record == null ? "not run: a worker ended early"
           : record.status().key() + " (its worker ended early)", record);
     });
-  }
-
-  private static RunRecord readQuietly(RunPlan plan) {
-    try {
-      return plan.folder().readRecord().orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private static Path summaryFile(Path summaries, int worker) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import superconv.training.listeners.EventLog;
 import superconv.training.run.RunFolder;
 import superconv.training.run.RunPlan;
@@ -30,6 +31,8 @@ final class WorkerProgress {
 
   /** How much of the end of {@code events.jsonl} holds its last step line, with room to spare. */
   private static final int TAIL_BYTES = 4096;
+  /** A line that names the steps done; compiled once, as every worker's tail is scanned every second. */
+  private static final Pattern STEP_LINE = Pattern.compile("\\{\"event\":\"(start|step|epoch)\".*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A run a worker is training: steps are global and counted from 1; loss is NaN before the first fetch. */
@@ -50,9 +53,11 @@ final class WorkerProgress {
   /** What the folders say now: the run each worker (by number) trains, and the runs done of all. */
   record Snapshot(Map<Integer, Training> training, int done, int total) {}
 
+  /** A run.json as last parsed, with the modification time it had then. */
+  private record Parsed(FileTime modified, RunRecord record) {}
+
   private final List<RunPlan> runs;
-  private final Map<Path, FileTime> seen = new HashMap<>();
-  private final Map<Path, RunRecord> records = new HashMap<>();
+  private final Map<Path, Parsed> parsed = new HashMap<>();
 
   WorkerProgress(List<RunPlan> runs) {
     this.runs = List.copyOf(runs);
@@ -80,7 +85,7 @@ final class WorkerProgress {
   }
 
   private Training training(RunPlan plan, RunRecord record) {
-    long perEpoch = record.data() == null ? 0 : record.data().path("train_images").asLong(0) / plan.spec().batchSize();
+    long perEpoch = record.stepsPerEpoch() == null ? 0 : record.stepsPerEpoch();
     long step = 0;
     double loss = Double.NaN;
     Optional<JsonNode> last = lastStep(plan.folder().dir().resolve(EventLog.FILE));
@@ -98,16 +103,17 @@ final class WorkerProgress {
 
   /** The record, parsed again only when the file changed; null when there is none (or it cannot be read now). */
   private RunRecord record(Path file) {
+    Parsed last = parsed.get(file);
     try {
       FileTime modified = Files.getLastModifiedTime(file);
-      if (!modified.equals(seen.get(file))) {
-        records.put(file, RunFolder.json().readValue(file.toFile(), RunRecord.class));
-        seen.put(file, modified);
+      if (last == null || !modified.equals(last.modified())) {
+        last = new Parsed(modified, RunFolder.json().readValue(file.toFile(), RunRecord.class));
+        parsed.put(file, last);
       }
-      return records.get(file);
     } catch (IOException e) {
-      return records.get(file);
+      // No run.json yet, or one that cannot be read now: the last one parsed stands.
     }
+    return last == null ? null : last.record();
   }
 
   /**
@@ -127,7 +133,7 @@ final class WorkerProgress {
       file.readFully(tail);
       String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
       for (int i = lines.length - 1; i >= 0; i--) {
-        if (lines[i].matches("\\{\"event\":\"(start|step|epoch)\".*")) {
+        if (STEP_LINE.matcher(lines[i]).matches()) {
           try {
             return Optional.of(JSON.readTree(lines[i]));
           } catch (IOException e) {

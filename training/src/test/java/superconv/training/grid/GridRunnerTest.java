@@ -23,7 +23,8 @@ class GridRunnerTest {
 
   private GridRunner grid(Path runsDir) {
     return new GridRunner(
-        new GridRunner.Options(runsDir, DataLocation.only(dir.resolve("data")), FetchPolicy.OFFLINE, false, 0, false));
+        new GridRunner.Options(runsDir, DataLocation.only(dir.resolve("data")), FetchPolicy.OFFLINE, false, 0, false,
+            0));
   }
 
   @Test

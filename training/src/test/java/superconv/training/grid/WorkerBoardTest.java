@@ -47,7 +47,7 @@ class WorkerBoardTest {
     ObjectNode data = RunFolder.json().createObjectNode().put("train_images", 50000);
     folder.writeRecord(new RunRecord(status, RunFolder.json().valueToTree(spec), "v", null, "2.18.0", "/CPU:0",
         null, data, "t", null, 1, 390, 1, 0.5, null, null,
-        new SchedulerContext("h", pid, "2", null, null, null, null, null, null, null), null));
+        new SchedulerContext("h", pid, "2", null, null, null, null, null, null, null), 390));
     return folder;
   }
 
