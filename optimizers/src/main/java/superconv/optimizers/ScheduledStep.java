@@ -108,7 +108,8 @@ public final class ScheduledStep {
   public Values run(Session.Runner runner, long j, long epoch, Set<Fetch> fetch) {
     Fed fed = prepare(runner, j, epoch);
     try {
-      List<Fetch> order = fetches(runner, epoch, fetch);
+      List<Fetched> order = fetched(epoch, fetch);
+      order.forEach(f -> runner.fetch(f.tensor()));
       try (Result result = runner.run()) {
         return values(result, order);
       }
@@ -148,7 +149,9 @@ public final class ScheduledStep {
       tensors.add(scalar(momentum, schedule.momentum(j).orElseThrow()));
       runner.feed(momentum, tensors.get(1));
     }
-    targets(epoch).forEach(runner::addTarget);
+    // The same ops as targets(epoch), added without building that list every step.
+    runner.addTarget(step.phaseForEpoch(epoch).trainOp());
+    alongside.forEach(runner::addTarget);
     return fed;
   }
 
@@ -191,24 +194,15 @@ public final class ScheduledStep {
     return order;
   }
 
-  private List<Fetch> fetches(Session.Runner runner, long epoch, Set<Fetch> fetch) {
-    List<Fetch> order = new ArrayList<>(4);
-    for (Fetched f : fetched(epoch, fetch)) {
-      runner.fetch(f.tensor());
-      order.add(f.what());
-    }
-    return order;
-  }
-
-  private static Values values(Result result, List<Fetch> order) {
+  private static Values values(Result result, List<Fetched> order) {
     boolean finite = true;
     double lossValue = Double.NaN;
     double updateNorm = Double.NaN;
     double rateNorm = Double.NaN;
     double rateMean = Double.NaN;
     int i = 0;
-    for (Fetch f : order) {
-      switch (f) {
+    for (Fetched f : order) {
+      switch (f.what()) {
         case LOSS -> lossValue = number(result.get(i++));
         case LOSS_FINITE -> finite = ((TBool) result.get(i++)).getBoolean();
         case UPDATE_NORM -> updateNorm = number(result.get(i++));

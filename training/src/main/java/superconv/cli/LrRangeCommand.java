@@ -122,7 +122,7 @@ final class LrRangeCommand implements Callable<Integer> {
       writeCsv(curve, plan.isPresent());
     }
     if (plot != null && curve.size() >= 2) {
-      RangePlot.chart(run.id(), curve, bounds, plan.map(p -> p.images().size()).orElse(0)).writePng(plot, 1000, 550);
+      RangePlot.chart(run.id(), curve, bounds).writePng(plot, 1000, 550);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -40,7 +40,7 @@ class ExportCommandTest {
     runs = root.resolve("runs");
     run = RunFolder.of(runs, spec);
     new Trainer(spec, run, new Trainer.RunData(images("train", 32, 1), images("test", 16, 2)),
-        new Trainer.Options(false, 0, null)).train();
+        new Trainer.Options(false, null)).train();
   }
 
   static ImageSet images(String name, int count, long seed) {

@@ -40,7 +40,6 @@ import superconv.graph.Network;
 import superconv.graph.ResNet;
 import superconv.graph.TrainingGraph;
 import superconv.graph.TrainingGraphSpec;
-import superconv.optimizers.LossScale;
 import superconv.optimizers.NativeKernels;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.Optimizers;
@@ -48,6 +47,7 @@ import superconv.optimizers.RunLength;
 import superconv.optimizers.Schedule;
 import superconv.optimizers.ScheduledStep;
 import superconv.training.session.Devices;
+import superconv.training.session.RunGraph;
 import superconv.training.session.SessionOptions;
 
 /**
@@ -147,10 +147,8 @@ public final class Bench {
     long t0 = System.nanoTime();
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
-      // float16 keeps small gradients from flushing to zero by dynamic loss scaling; bfloat16 has float32's range.
-      LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
-      Step step = spec.synthetic() ? Step.synthetic(tf, model, spec.batch(), optimizer, schedule, lossScale)
-          : Step.pipeline(tf, graphSpec, optimizer, schedule, lossScale);
+      Step step = spec.synthetic() ? Step.synthetic(tf, model, spec.batch(), optimizer, schedule)
+          : Step.pipeline(tf, graphSpec, optimizer, schedule);
       long t1 = System.nanoTime();
       try (Session session = new Session(graph, spec.session().config())) {
         session.initialize();
@@ -227,17 +225,14 @@ public final class Bench {
       this.stepsPerEpoch = stepsPerEpoch;
     }
 
-    static Step pipeline(Ops tf, TrainingGraphSpec spec, OptimizerSpec optimizer, Schedule schedule,
-        LossScale lossScale) {
+    static Step pipeline(Ops tf, TrainingGraphSpec spec, OptimizerSpec optimizer, Schedule schedule) {
       TrainingGraph model = TrainingGraph.build(tf, spec);
-      ScheduledStep scheduled = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
-          model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
+      ScheduledStep scheduled = RunGraph.trainStep(tf, model, optimizer, schedule);
       return new Step(model, model.initializer(), scheduled, model.stepsPerEpoch());
     }
 
     /** The network on fixed batches held in variables: what the step costs without any input pipeline. */
-    static Step synthetic(Ops tf, ModelSpec spec, int batch, OptimizerSpec optimizer, Schedule schedule,
-        LossScale lossScale) {
+    static Step synthetic(Ops tf, ModelSpec spec, int batch, OptimizerSpec optimizer, Schedule schedule) {
       ResNet<TFloat32> network = ResNet.create(tf, spec);
       Ops data = tf.withSubScope("fixed_batch");
       ImageShape shape = spec.input();
@@ -259,7 +254,7 @@ public final class Bench {
             network.forward(data.math.neg(x), ResNet.Mode.TRAIN, "train_next").logits(), y, spec.classes());
       }
       ScheduledStep scheduled = ScheduledStep.build(tf, optimizer, schedule, network.trainableVariables(), loss,
-          nextLoss, TFloat32.class, lossScale, tower.batchNormUpdates());
+          nextLoss, TFloat32.class, RunGraph.lossScale(spec.precision()), tower.batchNormUpdates());
       Op initializer = tf.withControlDependencies(init).noOp();
       return new Step(null, initializer, scheduled, Integer.MAX_VALUE);
     }

@@ -6,9 +6,8 @@ import superconv.graph.TrainingGraph;
  * The test set evaluated after a step, between epoch ends, as {@link TrainingLoop.Evaluations#everySteps} asks (the
  * range test's accuracy); a run's own evaluation is its {@link EpochEnd}.
  *
- * @param epoch 0-based
  * @param globalStep the step just taken (0-based)
  * @param rate the rate that step was fed, or NaN where the optimizer calculated its own
  * @param evaluation mean loss and accuracy of the evaluation tower over every image of the loop's test set
  */
-public record StepEvaluation(int epoch, long globalStep, double rate, TrainingGraph.Evaluation evaluation) {}
+public record StepEvaluation(long globalStep, double rate, TrainingGraph.Evaluation evaluation) {}

@@ -187,7 +187,7 @@ public final class TrainingLoop {
         return null;
       }
       if (evaluations.after(global)) {
-        StepEvaluation evaluated = new StepEvaluation(epoch, global, rate, evaluate());
+        StepEvaluation evaluated = new StepEvaluation(global, rate, evaluate());
         emit(l -> l.onEvaluation(evaluated));
       }
       Optional<String> reason = stop.after(end);
@@ -197,26 +197,42 @@ public final class TrainingLoop {
         return null;
       }
       // An epoch's last step is checkpointed at the epoch's end, after its evaluation.
-      if (s < perEpoch - 1) {
-        boolean interrupted = checkpoints.stop().requested();
-        if (interrupted || checkpoints.dueAfter(global + 1)) {
-          RunProgress at = progress.within(sofar.withSeconds(resumed.seconds() + (System.nanoTime() - started) / 1e9));
-          if (interrupted) {
-            interrupt(at);
-            return null;
-          }
-          emit(l -> l.onMidEpochCheckpoint(at));
-        }
+      if (s < perEpoch - 1 && interruptedWithin(global, progress, sofar, resumed, started)) {
+        return null;
       }
     }
     TrainingGraph.Evaluation evaluation = evaluations.atEpochEnds() ? evaluate() : NOT_EVALUATED;
-    double seconds = resumed.seconds() + (System.nanoTime() - started) / 1e9;
+    double seconds = elapsed(resumed, started);
     EpochMetrics row = new EpochMetrics(epoch + 1, sofar.meanLoss(), evaluation.loss(), evaluation.accuracy(),
         rate, seconds, (long) (epoch + 1) * perEpoch, sofar.meanNorm());
     RunProgress after = progress.after(row);
     EpochEnd end = new EpochEnd(row, after);
     emit(l -> l.onEpochEnd(end));
     return after;
+  }
+
+  /**
+   * After step {@code global}, not its epoch's last: where a stop is requested, interrupts the run there (checkpointed
+   * with the epoch so far, {@code sofar}); else checkpoints there where a checkpoint is due. Whether it interrupted.
+   */
+  private boolean interruptedWithin(long global, RunProgress progress, PartialEpoch sofar, PartialEpoch resumed,
+      long started) throws IOException {
+    boolean interrupted = checkpoints.stop().requested();
+    if (!interrupted && !checkpoints.dueAfter(global + 1)) {
+      return false;
+    }
+    RunProgress at = progress.within(sofar.withSeconds(elapsed(resumed, started)));
+    if (interrupted) {
+      interrupt(at);
+    } else {
+      emit(l -> l.onMidEpochCheckpoint(at));
+    }
+    return interrupted;
+  }
+
+  /** The epoch's seconds: those before the checkpoint it resumed from, and those since {@code started} (nanoTime). */
+  private static double elapsed(PartialEpoch resumed, long started) {
+    return resumed.seconds() + (System.nanoTime() - started) / 1e9;
   }
 
   /** The evaluation tower over every test image: over the uploaded copy, or fed from {@code test} slice by slice. */

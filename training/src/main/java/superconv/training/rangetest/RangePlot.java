@@ -18,9 +18,10 @@ public final class RangePlot {
 
   /**
    * The chart of {@code curve} (at least two iterations) for run {@code runId}, with {@code bounds} marked; its
-   * accuracy line, where it has one, is named after the {@code images} it was measured on.
+   * accuracy line, where it has one, is named after the images it was measured on (every evaluation sees the same
+   * test subset, so the first one's count is all of them).
    */
-  public static LineChart chart(String runId, RangeCurve curve, Optional<Bounds> bounds, int images) {
+  public static LineChart chart(String runId, RangeCurve curve, Optional<Bounds> bounds) {
     if (curve.size() < 2) {
       throw new IllegalArgumentException("a range test of " + curve.size() + " iteration has no curve to draw");
     }
@@ -39,7 +40,7 @@ public final class RangePlot {
       }
     }
     if (!curve.accuracies().isEmpty()) {
-      chart = chart.withSecondAxis(ACCURACY_AXIS, "test accuracy (" + images + " images)",
+      chart = chart.withSecondAxis(ACCURACY_AXIS, "test accuracy (" + curve.accuracies().get(0).images() + " images)",
           curve.accuracies().stream().mapToDouble(RangeCurve.Accuracy::rate).toArray(),
           curve.accuracies().stream().mapToDouble(a -> 100 * a.accuracy()).toArray());
     }

@@ -8,11 +8,8 @@ import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 import superconv.graph.InputMode;
-import superconv.graph.Precision;
 import superconv.graph.TrainingGraph;
-import superconv.optimizers.LossScale;
 import superconv.optimizers.OptimizerSpec;
 import superconv.optimizers.RangeTestSchedule;
 import superconv.optimizers.ScheduledStep;
@@ -25,6 +22,7 @@ import superconv.training.loop.TrainingLoop;
 import superconv.training.manifest.RunSpec;
 import superconv.training.run.RunProgress;
 import superconv.training.session.Devices;
+import superconv.training.session.RunGraph;
 import superconv.training.session.SessionOptions;
 import superconv.training.session.Trainer;
 
@@ -78,10 +76,9 @@ public final class RangeTest {
     Recorder recorder = new Recorder(schedule.iterations());
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph).withDevice(Devices.spec(device));
+      // The run's model and step without its savers, whose ops the test never runs.
       TrainingGraph model = TrainingGraph.build(tf, Trainer.graphSpec(spec, data, optimizer.needsNextBatch()));
-      LossScale lossScale = spec.precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
-      ScheduledStep step = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
-          model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
+      ScheduledStep step = RunGraph.trainStep(tf, model, optimizer, schedule);
       try (Session session = new Session(graph, new SessionOptions(0, 0, spec.xla()).config())) {
         session.initialize();
         session.run(model.initializer());

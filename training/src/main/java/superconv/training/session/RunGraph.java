@@ -26,19 +26,32 @@ import superconv.optimizers.Schedule;
  */
 public record RunGraph(TrainingGraph model, ScheduledStep step, Checkpoint full, Checkpoint weights) {
 
-  /**
-   * Builds the run's graph into {@code tf}'s graph (on {@code tf}'s device). float16 activations get dynamic loss
-   * scaling; bfloat16 has float32's exponent range and needs none.
-   */
+  /** Builds the run's graph into {@code tf}'s graph (on {@code tf}'s device). */
   public static RunGraph build(Ops tf, TrainingGraphSpec graphSpec, OptimizerSpec optimizer, Schedule schedule) {
     TrainingGraph model = TrainingGraph.build(tf, graphSpec);
-    LossScale lossScale = graphSpec.model().precision() == Precision.FLOAT16 ? LossScale.dynamic() : null;
-    ScheduledStep step = ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
-        model.nextLoss().orElse(null), TFloat32.class, lossScale, model.batchNormUpdates());
+    ScheduledStep step = trainStep(tf, model, optimizer, schedule);
     List<Variable<?>> state = new ArrayList<>(model.modelVariables());
     state.addAll(step.stateVariables());
     Checkpoint full = Checkpoint.build(tf.withSubScope("resume"), state);
     Checkpoint weights = Checkpoint.build(tf.withSubScope("best"), model.modelVariables());
     return new RunGraph(model, step, full, weights);
+  }
+
+  /**
+   * The optimizer's scheduled step on {@code model}'s loss, built into {@code tf}'s graph after the model, as a run
+   * builds it: the range test and {@code bench} take this step too, so that what they measure is what a run trains.
+   */
+  public static ScheduledStep trainStep(Ops tf, TrainingGraph model, OptimizerSpec optimizer, Schedule schedule) {
+    return ScheduledStep.build(tf, optimizer, schedule, model.trainableVariables(), model.loss(),
+        model.nextLoss().orElse(null), TFloat32.class, lossScale(model.spec().model().precision()),
+        model.batchNormUpdates());
+  }
+
+  /**
+   * Dynamic loss scaling for float16 activations, whose small gradients would otherwise flush to zero; null for
+   * bfloat16 and float32, which have float32's exponent range and need none.
+   */
+  public static LossScale lossScale(Precision precision) {
+    return precision == Precision.FLOAT16 ? LossScale.dynamic() : null;
   }
 }

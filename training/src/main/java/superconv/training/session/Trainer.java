@@ -96,18 +96,9 @@ public final class Trainer {
       this(progress, 0, hook, 0, new StopRequest());
     }
 
-    /** Checkpoints at epochs' ends only, never asked to stop. */
-    public Options(boolean progress, int threads, StepHook hook) {
-      this(progress, threads, hook, 0, new StopRequest());
-    }
-
     /** TensorFlow's choice of threads. */
     public Options(boolean progress, StepHook hook, int checkpointEvery, StopRequest stop) {
       this(progress, 0, hook, checkpointEvery, stop);
-    }
-
-    public static Options defaults() {
-      return new Options(true, 0, null);
     }
   }
 

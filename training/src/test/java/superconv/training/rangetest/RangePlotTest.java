@@ -40,7 +40,7 @@ class RangePlotTest {
     RangeCurve evaluated = curve(true);
     Optional<Bounds> bounds = Bounds.of(evaluated);
     assertThat(bounds).isPresent();
-    LineChart chart = RangePlot.chart("exp/run", evaluated, bounds, 500);
+    LineChart chart = RangePlot.chart("exp/run", evaluated, bounds);
     assertThat(chart.secondYLabel()).isEqualTo(RangePlot.ACCURACY_AXIS);
     assertThat(chart.logX()).isTrue();
     assertThat(chart.series()).extracting(LineChart.Series::name).contains("smoothed loss", "raw loss",
@@ -50,7 +50,7 @@ class RangePlotTest {
     assertThat(accuracy.secondAxis()).isTrue();
     assertThat(accuracy.y()).as("in percent").contains(100 * evaluated.accuracies().get(0).accuracy());
 
-    LineChart plain = RangePlot.chart("exp/run", curve(false), Bounds.of(curve(false)), 0);
+    LineChart plain = RangePlot.chart("exp/run", curve(false), Bounds.of(curve(false)));
     assertThat(plain.secondYLabel()).isNull();
     assertThat(plain.series()).noneMatch(LineChart.Series::secondAxis);
 

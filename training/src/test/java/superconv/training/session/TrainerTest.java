@@ -64,7 +64,7 @@ class TrainerTest {
       """;
 
   private Trainer.Outcome train(RunSpec spec, Path dir, Trainer.StepHook hook) throws Exception {
-    return new Trainer(spec, new RunFolder(dir), new Trainer.RunData(TRAIN, TEST), new Trainer.Options(false, 0, hook))
+    return new Trainer(spec, new RunFolder(dir), new Trainer.RunData(TRAIN, TEST), new Trainer.Options(false, hook))
         .train();
   }
 
