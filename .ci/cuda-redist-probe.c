@@ -37,6 +37,17 @@ static void by_property(const char *soname, const char *symbol) {
   report(soname, handle, version);
 }
 
+/* One size_t, major * 10000 + minor * 100 + patch (cublasLtGetVersion; cudnnGetVersion from cuDNN 9 on) */
+static void by_size(const char *soname, const char *symbol) {
+  void *handle = open_library(soname);
+  if (handle == NULL) return;
+  get_size get = (get_size) dlsym(handle, symbol);
+  size_t v = get == NULL ? 0 : get();
+  char version[64];
+  snprintf(version, sizeof version, "%zu.%zu.%zu", v / 10000, v % 10000 / 100, v % 100);
+  report(soname, handle, version);
+}
+
 int main(void) {
   char version[64];
   void *handle;
@@ -48,21 +59,11 @@ int main(void) {
     report("libcudart.so.12", handle, version);
   }
   by_property("libcublas.so.12", "cublasGetProperty");
-  if ((handle = open_library("libcublasLt.so.12")) != NULL) {
-    get_size get = (get_size) dlsym(handle, "cublasLtGetVersion");
-    size_t v = get == NULL ? 0 : get();
-    snprintf(version, sizeof version, "%zu.%zu.%zu", v / 10000, v % 10000 / 100, v % 100);
-    report("libcublasLt.so.12", handle, version);
-  }
+  by_size("libcublasLt.so.12", "cublasLtGetVersion");
   by_property("libcufft.so.11", "cufftGetProperty");
   by_property("libcusolver.so.11", "cusolverGetProperty");
   by_property("libcusparse.so.12", "cusparseGetProperty");
-  if ((handle = open_library("libcudnn.so.9")) != NULL) {
-    get_size get = (get_size) dlsym(handle, "cudnnGetVersion");
-    size_t v = get == NULL ? 0 : get();
-    snprintf(version, sizeof version, "%zu.%zu.%zu", v / 10000, v % 10000 / 100, v % 100);
-    report("libcudnn.so.9", handle, version);
-  }
+  by_size("libcudnn.so.9", "cudnnGetVersion");
   const char *major_minor[][2] = {{"libnvJitLink.so.12", "nvJitLinkVersion"}, {"libnvrtc.so.12", "nvrtcVersion"}};
   for (int i = 0; i < 2; i++) {
     if ((handle = open_library(major_minor[i][0])) != NULL) {

@@ -2,8 +2,10 @@ package superconv.training.doctor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -86,36 +88,39 @@ final class CudaLibraries {
 
   /** Each library and where it is: loaded in this process, on the loader's path, only off it, or nowhere. */
   static List<Location> locate(Host host) {
+    // Most libraries share a folder: its source file is read once, by folder.
+    Map<Path, String> sources = new HashMap<>();
     List<Location> locations = new ArrayList<>();
     for (Library library : LIBRARIES) {
-      locations.add(locate(library, host));
+      locations.add(locate(library, host, sources));
     }
     return locations;
   }
 
-  private static Location locate(Library library, Host host) {
+  private static Location locate(Library library, Host host, Map<Path, String> sources) {
     Optional<Path> loaded = host.mapped().stream()
         .map(line -> line.substring(Math.max(0, line.indexOf('/'))))
         .filter(path -> path.startsWith("/") && path.endsWith("/" + library.soname()))
         .map(Path::of)
         .findFirst();
     if (loaded.isPresent()) {
-      return found(library, Found.LOADED, loaded.get(), host);
+      return found(library, Found.LOADED, loaded.get(), host, sources);
     }
     Optional<Path> onPath = inDirs(library, ldLibraryPath(host), host)
         .or(() -> inCache(library, host.ldconfigCache()))
         .or(() -> inDirs(library, LOADER_DIRS, host));
     if (onPath.isPresent()) {
-      return found(library, Found.LOADER_PATH, onPath.get(), host);
+      return found(library, Found.LOADER_PATH, onPath.get(), host, sources);
     }
     return inDirs(library, CUDA_DIRS, host)
-        .map(path -> found(library, Found.OFF_LOADER_PATH, path, host))
+        .map(path -> found(library, Found.OFF_LOADER_PATH, path, host, sources))
         .orElse(new Location(library, Found.MISSING, null, null));
   }
 
-  private static Location found(Library library, Found found, Path path, Host host) {
+  private static Location found(Library library, Found found, Path path, Host host, Map<Path, String> sources) {
     Path dir = path.getParent();
-    String maven = dir == null ? "" : host.readText().apply(dir.resolve(SOURCE_FILE)).strip();
+    String maven = dir == null ? ""
+        : sources.computeIfAbsent(dir, d -> host.readText().apply(d.resolve(SOURCE_FILE)).strip());
     return new Location(library, found, path, maven.isEmpty() ? null : maven);
   }
 

@@ -17,11 +17,6 @@ final class DataTypes {
     return n > REF_OFFSET ? DataType.forNumber(n - REF_OFFSET) : type;
   }
 
-  /** Whether the type is a reference (what a {@code VariableV2} hands to the ops that read or assign it). */
-  static boolean isRef(DataType type) {
-    return type.getNumber() > REF_OFFSET;
-  }
-
   /** As superconv names precisions: float32, float16, bfloat16, float64, int32, uint8, bool, ... */
   static String name(DataType type) {
     return switch (base(type)) {

@@ -56,6 +56,11 @@ public final class PlacedGraph {
           : new Input(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     }
 
+    /** The node one of a NodeDef's inputs names, a data input ({@code op:1}) or a control input ({@code ^op}). */
+    static String sourceOf(String input) {
+      return parse(input.startsWith("^") ? input.substring(1) : input).source();
+    }
+
     @Override
     public String toString() {
       return source + ":" + index;
@@ -65,6 +70,10 @@ public final class PlacedGraph {
   private final KernelRegistry registry;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final Map<String, String> parent = new HashMap<>();
+  /** Every node's data and control consumers, each list in the graph's order. */
+  private final Map<String, List<String>> consumers;
+  /** The members of each colocation group, by the group's root, in the graph's order. */
+  private final Map<String, List<String>> groups;
   private final Map<String, String> device = new HashMap<>();
   private final Map<String, String> heuristic = new HashMap<>();
   private final Map<String, OpPlacement> placements = new LinkedHashMap<>();
@@ -76,6 +85,8 @@ public final class PlacedGraph {
       parent.put(def.getName(), def.getName());
     }
     colocate();
+    consumers = allConsumers();
+    groups = groups();
     assign();
     for (Node n : nodes.values()) {
       placements.put(n.def().getName(), placement(n));
@@ -111,6 +122,11 @@ public final class PlacedGraph {
     return nodes.get(name).inputs();
   }
 
+  /** The nodes that read the node's outputs or wait for it, in the graph's order. */
+  List<String> consumers(String name) {
+    return consumers.getOrDefault(name, List.of());
+  }
+
   /** Whether input slot {@code slot} of the node is read from host memory. */
   boolean inputInHost(String name, int slot) {
     Node n = nodes.get(name);
@@ -124,7 +140,9 @@ public final class PlacedGraph {
   }
 
   private boolean inHost(Node n, String arg) {
-    return device.get(n.def().getName()).equals(CPU) || hostArgs(n).contains(arg);
+    // A GPU node's placement holds its kernel's host-memory arguments, looked up once when it was placed.
+    String name = n.def().getName();
+    return device.get(name).equals(CPU) || placements.get(name).hostMemoryArgs().contains(arg);
   }
 
   private List<String> hostArgs(Node n) {
@@ -137,14 +155,16 @@ public final class PlacedGraph {
     List<String> inputArgs = new ArrayList<>();
     List<Boolean> refs = new ArrayList<>();
     for (OpDef.ArgDef arg : op.getInputArgList()) {
-      for (int i = 0; i < count(def, arg); i++) {
+      int count = count(def, arg);
+      for (int i = 0; i < count; i++) {
         inputArgs.add(arg.getName());
         refs.add(arg.getIsRef() || arg.getType() == DataType.DT_RESOURCE);
       }
     }
     List<String> outputArgs = new ArrayList<>();
     for (OpDef.ArgDef arg : op.getOutputArgList()) {
-      for (int i = 0; i < count(def, arg); i++) {
+      int count = count(def, arg);
+      for (int i = 0; i < count; i++) {
         outputArgs.add(arg.getName());
       }
     }
@@ -201,12 +221,17 @@ public final class PlacedGraph {
     parent.put(root(b), root(a));
   }
 
-  /** The placer's two passes over the graph's nodes in order: constants last, after their consumers. */
-  private void assign() {
+  /** The colocation groups' members by root, once {@link #colocate} has joined them. */
+  private Map<String, List<String>> groups() {
     Map<String, List<String>> members = new LinkedHashMap<>();
     nodes.keySet().forEach(name -> members.computeIfAbsent(root(name), r -> new ArrayList<>()).add(name));
+    return members;
+  }
+
+  /** The placer's two passes over the graph's nodes in order: constants last, after their consumers. */
+  private void assign() {
     Map<String, List<String>> candidates = new HashMap<>();
-    members.forEach((root, names) -> candidates.put(root, candidates(names)));
+    groups.forEach((root, names) -> candidates.put(root, candidates(names)));
     Map<String, String> groupDevice = new HashMap<>();
     List<Node> generators = new ArrayList<>();
     for (Node n : nodes.values()) {
@@ -228,13 +253,12 @@ public final class PlacedGraph {
       groupDevice.put(root, chosen);
       device.put(n.def().getName(), chosen);
     }
-    Map<String, List<String>> consumers = consumers();
     for (Node n : generators) {
       String root = root(n.def().getName());
       List<String> choices = candidates.get(root);
       String chosen = groupDevice.get(root);
       if (chosen == null && choices.size() > 1) {
-        Set<String> at = consumers.getOrDefault(n.def().getName(), List.of()).stream()
+        Set<String> at = consumers(n.def().getName()).stream()
             .map(c -> device.getOrDefault(c, "?")).collect(Collectors.toSet());
         if (at.size() == 1 && choices.contains(at.iterator().next())) {
           chosen = at.iterator().next();
@@ -291,15 +315,14 @@ public final class PlacedGraph {
   }
 
   /** Every node's data and control consumers. */
-  private Map<String, List<String>> consumers() {
-    Map<String, List<String>> consumers = new HashMap<>();
+  private Map<String, List<String>> allConsumers() {
+    Map<String, List<String>> all = new HashMap<>();
     for (Node n : nodes.values()) {
       for (String input : n.def().getInputList()) {
-        String source = Input.parse(input.startsWith("^") ? input.substring(1) : input).source();
-        consumers.computeIfAbsent(source, s -> new ArrayList<>()).add(n.def().getName());
+        all.computeIfAbsent(Input.sourceOf(input), s -> new ArrayList<>()).add(n.def().getName());
       }
     }
-    return consumers;
+    return all;
   }
 
   private OpPlacement placement(Node n) {
@@ -329,10 +352,10 @@ public final class PlacedGraph {
     if (registry.kernel(n.def(), GPU).isEmpty()) {
       return noGpuKernel(n, dtypes);
     }
-    for (Map.Entry<String, Node> e : nodes.entrySet()) {
-      Node other = e.getValue();
-      if (root(e.getKey()).equals(root(name)) && registry.kernel(other.def(), GPU).isEmpty()) {
-        return "bound by a reference edge to " + e.getKey() + ", which has " + noGpuKernel(other, dtypes(other.def()));
+    for (String member : groups.get(root(name))) {
+      Node other = nodes.get(member);
+      if (registry.kernel(other.def(), GPU).isEmpty()) {
+        return "bound by a reference edge to " + member + ", which has " + noGpuKernel(other, dtypes(other.def()));
       }
     }
     return heuristic.getOrDefault(name, "placed on the CPU");

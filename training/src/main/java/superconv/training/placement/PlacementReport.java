@@ -24,7 +24,8 @@ import superconv.training.placement.Transfer.Direction;
  * @param part which of a run's session calls it is
  * @param ops the ops it executes, in the graph's order
  * @param transfers what crosses PCIe per run: feeds read in device memory, fetches written there, edges between
- *     ops whose kernels keep a tensor in different memories (each tensor once per direction and consumer)
+ *     ops whose kernels keep a tensor in different memories (a tensor that several ops read across counts once per
+ *     direction, with the first of them as its consumer; a fetch of it counts apart)
  */
 public record PlacementReport(String title, Part part, List<OpPlacement> ops, List<Transfer> transfers) {
 
@@ -98,27 +99,21 @@ public record PlacementReport(String title, Part part, List<OpPlacement> ops, Li
    * edges, before a Merge. They run only when their branch is taken.
    */
   private static Set<String> conditional(PlacedGraph placed, Set<String> executed) {
-    Map<String, List<String>> consumers = new LinkedHashMap<>();
-    for (String name : executed) {
-      for (String input : placed.def(name).getInputList()) {
-        String source = PlacedGraph.Input.parse(input.startsWith("^") ? input.substring(1) : input).source();
-        consumers.computeIfAbsent(source, s -> new ArrayList<>()).add(name);
-      }
-    }
     Set<String> inside = new HashSet<>();
     Deque<String> queue = new ArrayDeque<>();
     for (String name : executed) {
       String type = placed.def(name).getOp();
       if (type.equals("Switch") || type.equals("RefSwitch")) {
-        queue.addAll(consumers.getOrDefault(name, List.of()));
+        queue.addAll(placed.consumers(name));
       }
     }
     while (!queue.isEmpty()) {
       String name = queue.poll();
-      if (placed.def(name).getOp().equals("Merge") || !inside.add(name)) {
+      // The graph's consumers span every op; a branch of this run runs only through the ops it executes.
+      if (!executed.contains(name) || placed.def(name).getOp().equals("Merge") || !inside.add(name)) {
         continue;
       }
-      queue.addAll(consumers.getOrDefault(name, List.of()));
+      queue.addAll(placed.consumers(name));
     }
     return inside;
   }

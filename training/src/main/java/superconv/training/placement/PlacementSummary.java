@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import superconv.graph.TrainingGraphSpec;
 import superconv.training.manifest.Phase;
@@ -56,19 +57,28 @@ public final class PlacementSummary {
   }
 
   private static String variables(List<ResidentVariable> variables) {
-    Map<String, Long> onCard = new LinkedHashMap<>();
-    List<String> onHost = new ArrayList<>();
-    for (ResidentVariable v : variables) {
-      if (v.device() == DeviceClass.GPU) {
-        onCard.merge(v.role(), v.bytes(), Long::sum);
-      } else {
-        onHost.add(v.name() + " (" + v.role() + ", " + v.dtype() + ", " + bytes(v.bytes()) + ")");
-      }
-    }
-    String card = onCard.entrySet().stream().map(e -> e.getKey() + " " + bytes(e.getValue()))
+    String card = onCard(variables).entrySet().stream().map(e -> e.getKey() + " " + bytes(e.getValue()))
         .collect(Collectors.joining(", "));
+    List<String> onHost =
+        inHost(variables, v -> v.name() + " (" + v.role() + ", " + v.dtype() + ", " + bytes(v.bytes()) + ")");
     return "on the card " + (card.isEmpty() ? "none" : card) + "; in host memory "
         + (onHost.isEmpty() ? "none" : String.join(", ", onHost));
+  }
+
+  /** The bytes of the variables on the card by role, the roles in the order they first come. */
+  private static Map<String, Long> onCard(List<ResidentVariable> variables) {
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (ResidentVariable v : variables) {
+      if (v.device() == DeviceClass.GPU) {
+        bytes.merge(v.role(), v.bytes(), Long::sum);
+      }
+    }
+    return bytes;
+  }
+
+  /** The variables in host memory, each as {@code describe} writes it. */
+  private static List<String> inHost(List<ResidentVariable> variables, Function<ResidentVariable, String> describe) {
+    return variables.stream().filter(v -> v.device() != DeviceClass.GPU).map(describe).toList();
   }
 
   private static List<String> report(PlacementReport report) {
@@ -117,14 +127,13 @@ public final class PlacementSummary {
     long open = openDimension(report);
     List<String> parts = new ArrayList<>();
     for (Direction d : Direction.values()) {
-      List<Transfer> data = report.transfers().stream()
-          .filter(t -> t.direction() == d && !DeliberateHostOps.gradientShapeArithmetic(t)).toList();
+      List<Transfer> data = data(report, d);
       parts.add(d.label() + " " + bytes(sum(data, open)) + (data.isEmpty() ? "" : " ("
           + data.stream().map(t -> t.tensor() + " " + t.dtype() + t.shapeText()
               + (t.kind() == Transfer.Kind.EDGE ? " to " + t.consumer() : "")
               + (t.conditional() ? ", only when its branch runs" : "")).collect(Collectors.joining(", ")) + ")"));
     }
-    List<Transfer> shapes = report.transfers().stream().filter(DeliberateHostOps::gradientShapeArithmetic).toList();
+    List<Transfer> shapes = gradientShapes(report);
     if (!shapes.isEmpty()) {
       parts.add("gradient shape arithmetic " + shapes.size() + " tensors, " + bytes(sum(shapes, open)));
     }
@@ -137,24 +146,16 @@ public final class PlacementSummary {
    */
   static String paragraph(RunAudit audit) {
     StringBuilder b = new StringBuilder();
-    List<String> card = new ArrayList<>();
-    List<String> host = new ArrayList<>();
-    Map<String, Long> cardBytes = new LinkedHashMap<>();
-    for (ResidentVariable v : audit.variables()) {
-      if (v.device() == DeviceClass.GPU) {
-        cardBytes.merge(v.role(), v.bytes(), Long::sum);
-      } else {
-        host.add(v.role() + " " + v.name() + " (" + bytes(v.bytes()) + ")");
-      }
-    }
-    cardBytes.forEach((role, n) -> card.add(bytes(n) + " of " + role));
+    List<String> card = onCard(audit.variables()).entrySet().stream()
+        .map(e -> bytes(e.getValue()) + " of " + e.getKey()).toList();
+    List<String> host = inHost(audit.variables(), v -> v.role() + " " + v.name() + " (" + bytes(v.bytes()) + ")");
     b.append("On the card: ").append(card.isEmpty() ? "nothing" : String.join(", ", card))
         .append("; in host memory: ").append(host.isEmpty() ? "no variable" : String.join(", ", host)).append('.');
     for (PlacementReport report : audit.reports()) {
       long open = openDimension(report);
       b.append(' ').append(callName(report)).append(" moves ").append(direction(report, Direction.TO_DEVICE, open))
           .append(" to the card and ").append(direction(report, Direction.TO_HOST, open)).append(" back");
-      List<Transfer> shapes = report.transfers().stream().filter(DeliberateHostOps::gradientShapeArithmetic).toList();
+      List<Transfer> shapes = gradientShapes(report);
       if (!shapes.isEmpty()) {
         b.append(", besides ").append(shapes.size()).append(" small int32 tensors (").append(bytes(sum(shapes, open)))
             .append(") of TensorFlow's gradient shape arithmetic, which Grappler folds into constants when shapes are"
@@ -187,13 +188,23 @@ public final class PlacementSummary {
   }
 
   private static String direction(PlacementReport report, Direction d, long open) {
-    List<Transfer> data = report.transfers().stream()
-        .filter(t -> t.direction() == d && !DeliberateHostOps.gradientShapeArithmetic(t)).toList();
+    List<Transfer> data = data(report, d);
     if (data.isEmpty()) {
       return "nothing";
     }
     return bytes(sum(data, open)) + " (" + data.stream().map(t -> shortName(t.tensor()))
         .distinct().collect(Collectors.joining(", ")) + ")";
+  }
+
+  /** What crosses in direction {@code d} besides TensorFlow's gradient shape arithmetic, which is told apart. */
+  private static List<Transfer> data(PlacementReport report, Direction d) {
+    return report.transfers().stream()
+        .filter(t -> t.direction() == d && !DeliberateHostOps.gradientShapeArithmetic(t)).toList();
+  }
+
+  /** The tensors of TensorFlow's gradient shape arithmetic that cross, either way. */
+  private static List<Transfer> gradientShapes(PlacementReport report) {
+    return report.transfers().stream().filter(DeliberateHostOps::gradientShapeArithmetic).toList();
   }
 
   private static String shortName(String tensor) {

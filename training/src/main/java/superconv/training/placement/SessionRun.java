@@ -48,7 +48,7 @@ public record SessionRun(String title, List<String> feeds, List<String> fetches,
         continue;
       }
       for (String input : graph.def(name).getInputList()) {
-        queue.add(PlacedGraph.Input.parse(input.startsWith("^") ? input.substring(1) : input).source());
+        queue.add(PlacedGraph.Input.sourceOf(input));
       }
     }
     return seen;

@@ -1,6 +1,5 @@
 package superconv.training.placement;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -76,19 +75,5 @@ public record Transfer(String tensor, String dtype, int elementBytes, long[] sha
       b.append(i == 0 ? "" : ", ").append(shape[i] < 0 ? "?" : Long.toString(shape[i]));
     }
     return b.append(']').toString();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Transfer t && tensor.equals(t.tensor) && dtype.equals(t.dtype)
-        && elementBytes == t.elementBytes && Arrays.equals(shape, t.shape) && direction == t.direction
-        && kind == t.kind && consumer.equals(t.consumer)
-        && conditional == t.conditional;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(tensor, dtype, elementBytes, Arrays.hashCode(shape), direction, kind, consumer,
-        conditional);
   }
 }
