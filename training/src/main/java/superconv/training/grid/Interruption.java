@@ -21,9 +21,10 @@ final class Interruption {
 
   /**
    * How long the hook waits for the checkpoint: within the lead of Slurm's SIGTERM on its SIGKILL ({@code
-   * SlurmScript.SIGNAL_LEAD_SECONDS}, 120 s), so that a run that cannot checkpoint is still marked.
+   * SlurmScript.SIGNAL_LEAD_SECONDS}, 120 s), so that a run that cannot checkpoint is still marked. A constant, so
+   * that a class reading it (the worker pool's parent) does not load this one and register its hook.
    */
-  static final Duration CHECKPOINT_WAIT = Duration.ofSeconds(90);
+  static final long CHECKPOINT_WAIT_SECONDS = 90;
 
   private record Watched(RunFolder folder, StopRequest stop) {}
 
@@ -50,7 +51,7 @@ final class Interruption {
       return;
     }
     try {
-      if (watched.stop().requestAndAwait(CHECKPOINT_WAIT)) {
+      if (watched.stop().requestAndAwait(Duration.ofSeconds(CHECKPOINT_WAIT_SECONDS))) {
         return;
       }
     } catch (InterruptedException e) {

@@ -32,12 +32,12 @@ public final class WorkerPool {
 
   /**
    * How long stopped workers get to mark their runs interrupted before they are killed: a worker's shutdown hook
-   * waits up to {@link Interruption#CHECKPOINT_WAIT} for the checkpoint before it marks the run itself, so the parent
+   * waits up to {@link Interruption#CHECKPOINT_WAIT_SECONDS} for the checkpoint before it marks the run itself, so the parent
    * waits that long and a margin for the marking and the JVM's exit. A shorter wait would kill a slow worker before
    * its fallback and leave its run.json saying {@code running}. Still within the 120 s that our Slurm scripts and
    * Kubernetes jobs leave between SIGTERM and SIGKILL.
    */
-  static final long STOP_SECONDS = Interruption.CHECKPOINT_WAIT.toSeconds() + 10;
+  static final long STOP_SECONDS = Interruption.CHECKPOINT_WAIT_SECONDS + 10;
 
   /**
    * @param runsDir the runs directory the workers share
